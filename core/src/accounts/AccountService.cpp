@@ -1,0 +1,118 @@
+#include "accounts/AccountService.h"
+
+#include <regex>
+
+#include "util/Crypto.h"
+#include "util/Error.h"
+
+namespace agora {
+
+int64_t AccountService::createAccount(db::PgConnection& c, const NewAccount& a, bool is_staff) {
+    static const std::regex user_re("^[A-Za-z0-9_.-]{3,30}$");
+    static const std::regex email_re("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    if (!std::regex_match(a.username, user_re))
+        throw Error::invalid("username",
+                             "username must be 3-30 letters, digits, dots, dashes or underscores");
+    if (a.email.size() > 254 || !std::regex_match(a.email, email_re))
+        throw Error::invalid("email", "email address is not valid");
+    if (a.password.size() < 8)
+        throw Error::invalid("password", "password must be 8+ characters");
+    if (a.password.size() > 1024)
+        throw Error::invalid("password", "password is too long");
+    std::string display = a.display_name.empty() ? a.username : a.display_name;
+    if (display.size() > 60)
+        throw Error::invalid("display_name", "display name is too long");
+    if (!c.q("SELECT 1 FROM network.accounts WHERE lower(username) = lower($1)", a.username)
+             .empty())
+        throw Error::conflict("username_taken", "that username is taken");
+    if (!c.q("SELECT 1 FROM network.accounts WHERE lower(email) = lower($1)", a.email).empty())
+        throw Error::conflict("email_taken", "an account with that email exists");
+    try {
+        auto r =
+            c.q("INSERT INTO network.accounts (username, email, password_hash, display_name, "
+                "is_staff) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                a.username, a.email, crypto::hashPassword(a.password), display, is_staff);
+        return r.i64(0, 0);
+    } catch (const db::PgError& e) {
+        // Lost a race with a concurrent signup of the same name.
+        if (e.uniqueViolation())
+            throw Error::conflict("username_taken", "that username is taken");
+        throw;
+    }
+}
+
+std::optional<int64_t> AccountService::authenticate(db::PgConnection& c, const std::string& login,
+                                                    const std::string& password) {
+    auto r =
+        c.q("SELECT id, password_hash FROM network.accounts "
+            "WHERE lower(username) = lower($1) OR lower(email) = lower($1) LIMIT 1",
+            login);
+    if (r.empty()) {
+        crypto::dummyVerify(password);
+        return std::nullopt;
+    }
+    if (!crypto::verifyPassword(r.str(0, 1), password))
+        return std::nullopt;
+    return r.i64(0, 0);
+}
+
+void AccountService::ensureMembership(db::PgConnection& c, const Tenant& tenant,
+                                      int64_t account_id) {
+    auto ins =
+        c.q("INSERT INTO network.memberships (account_id, tenant_id) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING",
+            account_id, tenant.id);
+    if (ins.affected() == 0)
+        return;
+    c.q("INSERT INTO members (id, username, display_name) "
+        "SELECT id, username, display_name FROM network.accounts WHERE id = $1 "
+        "ON CONFLICT (id) DO NOTHING",
+        account_id);
+}
+
+std::string AccountService::hashToken(const std::string& token) {
+    return crypto::sha256Hex(token);
+}
+
+IssuedSession AccountService::createSession(db::PgConnection& c, const Tenant& tenant,
+                                            int64_t account_id, const std::string& kind) {
+    IssuedSession s{crypto::randomToken(32), account_id};
+    c.q("INSERT INTO network.sessions (token_hash, account_id, tenant_id, kind, expires_at) "
+        "VALUES ($1, $2, $3, $4, now() + interval '30 days')",
+        hashToken(s.token), account_id, tenant.id, kind);
+    return s;
+}
+
+Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const std::string& token,
+                               const std::string& kind) {
+    Viewer v;
+    if (token.empty() || token.size() > 200)
+        return v;
+    std::string hash = hashToken(token);
+    // tenant_id in the WHERE clause is what makes a token from tenant A worthless on B.
+    auto r =
+        c.q("SELECT a.id, a.username, a.display_name, a.is_staff, coalesce(m.role, 'member') "
+            "FROM network.sessions s JOIN network.accounts a ON a.id = s.account_id "
+            "LEFT JOIN members m ON m.id = a.id "
+            "WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.kind = $3 "
+            "  AND s.revoked_at IS NULL AND s.expires_at > now()",
+            hash, tenant.id, kind);
+    if (r.empty())
+        return v;
+    v.account_id = r.i64(0, 0);
+    v.username = r.str(0, 1);
+    v.display_name = r.str(0, 2);
+    v.is_staff = r.boolean(0, 3);
+    v.role = r.str(0, 4);
+    v.auth = kind;
+    v.session_hash = hash;
+    return v;
+}
+
+void AccountService::revoke(db::PgConnection& c, const std::string& token_hash) {
+    c.q("UPDATE network.sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS "
+        "NULL",
+        token_hash);
+}
+
+}  // namespace agora

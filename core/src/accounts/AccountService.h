@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "accounts/Viewer.h"
+#include "db/PgConnection.h"
+#include "tenancy/Tenant.h"
+
+namespace agora {
+
+struct NewAccount {
+    std::string username;
+    std::string email;
+    std::string password;
+    std::string display_name;
+};
+
+struct IssuedSession {
+    std::string token;  // the secret; only its hash is stored
+    int64_t account_id;
+};
+
+// Network-wide accounts, per-tenant memberships and sessions. Every function runs on the
+// caller's connection so it joins the caller's transaction.
+class AccountService {
+public:
+    // Validates (422 naming the field) and creates; 409 if the username or email is taken.
+    static int64_t createAccount(db::PgConnection& c, const NewAccount& a, bool is_staff = false);
+    // Same answer (nullopt) for an unknown login and a wrong password, in the same time.
+    static std::optional<int64_t> authenticate(db::PgConnection& c, const std::string& login,
+                                               const std::string& password);
+    // Makes the account a member of the tenant (idempotent). `c` must point at the tenant.
+    static void ensureMembership(db::PgConnection& c, const Tenant& tenant, int64_t account_id);
+    static IssuedSession createSession(db::PgConnection& c, const Tenant& tenant,
+                                       int64_t account_id, const std::string& kind);
+    // Looks a session/token up on this tenant; anonymous Viewer when invalid or revoked.
+    static Viewer resolve(db::PgConnection& c, const Tenant& tenant, const std::string& token,
+                          const std::string& kind);
+    static void revoke(db::PgConnection& c, const std::string& token_hash);
+    static std::string hashToken(const std::string& token);
+};
+
+}  // namespace agora

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace agora {
+
+// Who is making this request, as this tenant sees them.
+struct Viewer {
+    int64_t account_id = 0;  // 0 = anonymous
+    std::string username;
+    std::string display_name;
+    std::string role = "member";  // member | moderator | admin (this tenant)
+    bool is_staff = false;        // network staff
+    std::string auth;             // "", "cookie" or "bearer"
+    std::string session_hash;     // hash of the session secret (CSRF key material)
+
+    bool signedIn() const { return account_id != 0; }
+    bool isAdmin() const { return role == "admin" || is_staff; }
+    bool isModerator() const { return role == "moderator" || isAdmin(); }
+};
+
+}  // namespace agora

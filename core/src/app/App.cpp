@@ -1,0 +1,64 @@
+#include "app/App.h"
+
+#include "http/Router.h"
+#include "render/Renderer.h"
+#include "util/Crypto.h"
+#include "util/Error.h"
+#include "web/Routes.h"
+
+namespace agora {
+
+App::App(Config config, size_t pool_size) : config_(std::move(config)) {
+    crypto::init();
+    if (config_.database_url.empty())
+        throw Error::unavailable(
+            "no database configured: set AGORA_DATABASE_URL or run ops/up to create .agora/");
+    pool_ = std::make_unique<db::PgPool>(config_.database_url, pool_size);
+    redis_ = std::make_unique<cache::RedisClient>(config_.redis_url);
+    directory_ = std::make_unique<Directory>(*pool_);
+    registerCoreSettings(settings_);
+    tenant_steps_ = migrate::Migrator::loadSteps(config_.root / "migrations" / "tenant");
+}
+
+App::~App() = default;
+
+Renderer& App::renderer() {
+    if (!renderer_)
+        throw Error::internal("renderer not prepared");
+    return *renderer_;
+}
+
+Router& App::router() {
+    if (!router_)
+        throw Error::internal("router not prepared");
+    return *router_;
+}
+
+void App::prepareServing() {
+    renderer_ = std::make_unique<Renderer>(config_.root / "themes");
+    router_ = std::make_unique<Router>();
+    registerAllRoutes(*this, *router_);
+    secret();  // fetched once, before request threads share it
+}
+
+void App::initNetwork() {
+    auto lease = pool_->acquire();
+    migrate::Migrator::bootstrap(*lease);
+    migrate::Migrator::apply(*lease, "network",
+                             migrate::Migrator::loadSteps(config_.root / "migrations" / "network"));
+}
+
+const std::string& App::secret() {
+    if (secret_.empty()) {
+        auto lease = pool_->acquire();
+        // First server to ask creates it; everyone else reads the same value.
+        lease->q(
+            "INSERT INTO network.secrets (name, value) VALUES ('csrf', $1) "
+            "ON CONFLICT (name) DO NOTHING",
+            crypto::randomToken(32));
+        secret_ = lease->q("SELECT value FROM network.secrets WHERE name = 'csrf'").str(0, 0);
+    }
+    return secret_;
+}
+
+}  // namespace agora

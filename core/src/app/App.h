@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cache/RedisClient.h"
+#include "db/PgPool.h"
+#include "http/Metrics.h"
+#include "migrate/Migrator.h"
+#include "settings/SettingsRegistry.h"
+#include "tenancy/Directory.h"
+#include "util/Config.h"
+
+namespace agora {
+
+class Renderer;
+class Router;
+
+// The services one process needs, built once at start and shared by every request thread.
+class App {
+public:
+    explicit App(Config config, size_t pool_size = 16);
+    ~App();
+
+    const Config& config() const { return config_; }
+    db::PgPool& pool() { return *pool_; }
+    cache::RedisClient& redis() { return *redis_; }
+    SettingsRegistry& settings() { return settings_; }
+    Directory& directory() { return *directory_; }
+    Metrics& metrics() { return metrics_; }
+    Renderer& renderer();
+    Router& router();
+
+    // Network schema: bootstrap + pending network migrations (idempotent).
+    void initNetwork();
+    // Steps every tenant schema gets (core; plugin steps are applied on enable).
+    const std::vector<migrate::Step>& tenantSteps() const { return tenant_steps_; }
+    // HMAC key shared by all servers (CSRF tokens).
+    const std::string& secret();
+
+    // Builds the routes and renderer (servers only; the CLI doesn't need them).
+    void prepareServing();
+
+private:
+    Config config_;
+    std::unique_ptr<db::PgPool> pool_;
+    std::unique_ptr<cache::RedisClient> redis_;
+    SettingsRegistry settings_;
+    std::unique_ptr<Directory> directory_;
+    Metrics metrics_;
+    std::unique_ptr<Renderer> renderer_;
+    std::unique_ptr<Router> router_;
+    std::vector<migrate::Step> tenant_steps_;
+    std::string secret_;
+};
+
+}  // namespace agora

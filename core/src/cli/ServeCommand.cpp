@@ -1,0 +1,69 @@
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <thread>
+
+#include "app/App.h"
+#include "cli/Command.h"
+#include "http/HttpServer.h"
+
+namespace agora::cli {
+
+namespace {
+
+int serve(const Args& args) {
+    auto config = Config::load();
+    int port = args.integer("port", 8080);
+    int workers = args.integer("workers", config.workers > 0 ? config.workers : 16);
+    if (workers < 1 || workers > 512)
+        throw UsageError("--workers must be 1..512");
+    // Block the stop signals in every thread; the main thread waits for them below.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+    App app(config, static_cast<size_t>(workers) + 2);
+    app.initNetwork();
+    app.prepareServing();
+    app.directory().reload();
+    app.directory().startListening(config.database_url);
+    HttpServer server(app, port, workers);
+    server.start();
+    spdlog::info("agora serving {} communities on port {} with {} workers",
+                 app.directory().all().size(), server.port(), workers);
+    std::cout << "listening on http://localhost:" << server.port() << std::endl;
+    int sig = 0;
+    sigwait(&stop, &sig);
+    spdlog::info("signal {}: stopping", sig);
+    server.stop();
+    return 0;
+}
+
+int networkInit(const Args&) {
+    App app(Config::load(), 2);
+    app.initNetwork();
+    std::cout << "network schema is up to date\n";
+    return 0;
+}
+
+}  // namespace
+
+void addServeCommands(std::vector<Command>& commands) {
+    commands.push_back({"serve",
+                        "[--port N] [--workers N]",
+                        "run the web server for every active tenant",
+                        {"port", "workers"},
+                        {},
+                        serve});
+    commands.push_back({"network init",
+                        "",
+                        "create or update the network schema (idempotent)",
+                        {},
+                        {},
+                        networkInit});
+}
+
+}  // namespace agora::cli

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "db/PgResult.h"
+#include "util/Error.h"
+
+struct pg_conn;
+
+namespace agora::db {
+
+using Param = std::optional<std::string>;
+using Params = std::vector<Param>;
+
+inline Param toParam(std::nullopt_t) {
+    return std::nullopt;
+}
+inline Param toParam(const std::string& s) {
+    return s;
+}
+inline Param toParam(std::string_view s) {
+    return std::string(s);
+}
+inline Param toParam(const char* s) {
+    return std::string(s);
+}
+inline Param toParam(bool b) {
+    return std::string(b ? "t" : "f");
+}
+inline Param toParam(int v) {
+    return std::to_string(v);
+}
+inline Param toParam(long v) {
+    return std::to_string(v);
+}
+inline Param toParam(long long v) {
+    return std::to_string(v);
+}
+inline Param toParam(unsigned v) {
+    return std::to_string(v);
+}
+inline Param toParam(double v) {
+    return std::to_string(v);
+}
+template <typename T>
+Param toParam(const std::optional<T>& v) {
+    return v ? toParam(*v) : std::nullopt;
+}
+
+// A PostgreSQL error with its SQLSTATE and, for constraint violations, the constraint name,
+// mapped onto the request error kinds (SQLSTATE class → ErrorCode).
+class PgError : public Error {
+public:
+    PgError(ErrorCode kind, std::string code, std::string message, std::string sqlstate,
+            std::string constraint)
+        : Error(kind, std::move(code), std::move(message)),
+          sqlstate_(std::move(sqlstate)),
+          constraint_(std::move(constraint)) {}
+    const std::string& sqlstate() const { return sqlstate_; }
+    const std::string& constraint() const { return constraint_; }
+    // Serialization failures and deadlocks are the only errors worth retrying as-is.
+    bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
+    bool uniqueViolation() const { return sqlstate_ == "23505"; }
+
+private:
+    std::string sqlstate_;
+    std::string constraint_;
+};
+
+// Owns one libpq connection (RAII). Not thread-safe: one thread uses it at a time (the pool
+// guarantees that). Statements run through query() are prepared once per connection and reused
+// for every tenant: tenant tables are resolved through search_path, which PostgreSQL re-checks
+// when it changes, so the same prepared name is correct in every schema.
+class PgConnection {
+public:
+    explicit PgConnection(const std::string& url);
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+    ~PgConnection();
+
+    bool healthy() const;
+
+    // Simple protocol, several statements allowed, no parameters (DDL, BEGIN, SET).
+    PgResult exec(const std::string& sql);
+    // Extended protocol with a cached prepared statement.
+    PgResult query(const std::string& sql, const Params& params);
+    template <typename... Args>
+    PgResult q(const std::string& sql, const Args&... args) {
+        return query(sql, Params{toParam(args)...});
+    }
+    // Unprepared parameterised statement (one-off SQL, e.g. dynamic DDL helpers).
+    PgResult execParams(const std::string& sql, const Params& params);
+
+    // Point unqualified names at one tenant schema. The name must come from the tenant
+    // directory; it is quoted here regardless.
+    void useSchema(const std::string& schema);
+    const std::string& currentSchema() const { return schema_; }
+    // Forget the cached search_path (a rolled-back transaction may have undone a SET).
+    void forgetSchema() { schema_.clear(); }
+
+    std::string quoteIdent(std::string_view ident) const;
+    std::string quoteLiteral(std::string_view s) const;
+
+    // Statements issued since construction (used to prove pages do no N+1 queries).
+    uint64_t statementCount() const { return statements_; }
+
+    pg_conn* raw() { return conn_; }
+
+    // LISTEN/NOTIFY support: waits up to timeout_ms for notifications, calls fn per one.
+    void waitNotifications(int timeout_ms,
+                           const std::function<void(std::string channel, std::string payload)>& fn);
+
+private:
+    PgResult check(pg_result* res, const std::string& sql);
+
+    pg_conn* conn_ = nullptr;
+    std::unordered_set<std::string> prepared_;
+    std::string schema_;
+    uint64_t statements_ = 0;
+};
+
+// BEGIN on construction, ROLLBACK on destruction unless commit() ran: a request's writes are
+// one transaction and an exception anywhere leaves nothing half-written.
+class Transaction {
+public:
+    explicit Transaction(PgConnection& conn, const char* begin_sql = "BEGIN");
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+    bool active() const { return active_; }
+
+private:
+    PgConnection& conn_;
+    bool active_ = true;
+};
+
+}  // namespace agora::db

@@ -1,0 +1,60 @@
+#include "db/PgPool.h"
+
+namespace agora::db {
+
+PgLease::~PgLease() {
+    if (pool_ && conn_)
+        pool_->release(std::move(conn_));
+}
+
+PgPool::PgPool(std::string url, size_t max_size) : url_(std::move(url)), max_size_(max_size) {}
+
+PgLease PgPool::acquire() {
+    std::unique_lock lock(mu_);
+    auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
+    while (true) {
+        if (!idle_.empty()) {
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
+            return PgLease(this, std::move(conn));
+        }
+        if (open_.load() < max_size_) {
+            ++open_;
+            lock.unlock();
+            try {
+                return PgLease(this, std::make_unique<PgConnection>(url_));
+            } catch (...) {
+                --open_;
+                cv_.notify_one();
+                throw;
+            }
+        }
+        ++waits_;
+        if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+            open_.load() >= max_size_) {
+            throw Error::unavailable("no database connection free");
+        }
+    }
+}
+
+void PgPool::release(std::unique_ptr<PgConnection> conn) {
+    // A connection left mid-transaction or broken is closed, not reused.
+    if (!conn->healthy()) {
+        conn.reset();
+        --open_;
+        cv_.notify_one();
+        return;
+    }
+    {
+        std::lock_guard lock(mu_);
+        idle_.push_back(std::move(conn));
+    }
+    cv_.notify_one();
+}
+
+size_t PgPool::idleCount() {
+    std::lock_guard lock(mu_);
+    return idle_.size();
+}
+
+}  // namespace agora::db

@@ -1,0 +1,83 @@
+#include "http/HttpRequest.h"
+
+#include <cctype>
+
+namespace agora {
+
+std::string urlDecode(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '+') {
+            out += ' ';
+        } else if (c == '%' && i + 2 < s.size() &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string urlEncode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> parseUrlEncoded(const std::string& s) {
+    std::map<std::string, std::string> out;
+    size_t pos = 0;
+    while (pos <= s.size()) {
+        size_t amp = s.find('&', pos);
+        if (amp == std::string::npos)
+            amp = s.size();
+        std::string pair = s.substr(pos, amp - pos);
+        if (!pair.empty()) {
+            size_t eq = pair.find('=');
+            std::string k = urlDecode(pair.substr(0, eq));
+            std::string v = eq == std::string::npos ? "" : urlDecode(pair.substr(eq + 1));
+            // Repeated keys (tags=a&tags=b) are joined with a space, the tag separator.
+            auto it = out.find(k);
+            if (it != out.end() && !v.empty())
+                it->second += (it->second.empty() ? "" : " ") + v;
+            else if (it == out.end())
+                out[k] = v;
+        }
+        pos = amp + 1;
+    }
+    return out;
+}
+
+std::map<std::string, std::string> parseCookies(const std::string& header) {
+    std::map<std::string, std::string> out;
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t semi = header.find(';', pos);
+        if (semi == std::string::npos)
+            semi = header.size();
+        std::string part = header.substr(pos, semi - pos);
+        size_t eq = part.find('=');
+        if (eq != std::string::npos) {
+            size_t b = part.find_first_not_of(' ');
+            out[part.substr(b, eq - b)] = part.substr(eq + 1);
+        }
+        pos = semi + 1;
+    }
+    return out;
+}
+
+}  // namespace agora

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace agora {
+
+// A request as handlers see it: plain values, no Poco types, so routing and handlers can be
+// unit-tested without a socket.
+struct HttpRequest {
+    std::string method;
+    std::string path;
+    std::string query_string;
+    std::map<std::string, std::string> query;
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::map<std::string, std::string> cookies;
+    std::string body;
+    std::string host;
+    std::string remote;
+
+    std::string header(const std::string& lower_name) const {
+        auto it = headers.find(lower_name);
+        return it == headers.end() ? "" : it->second;
+    }
+    std::string cookie(const std::string& name) const {
+        auto it = cookies.find(name);
+        return it == cookies.end() ? "" : it->second;
+    }
+    std::string param(const std::string& name, const std::string& fallback = "") const {
+        auto it = query.find(name);
+        return it == query.end() ? fallback : it->second;
+    }
+};
+
+struct HttpResponse {
+    int status = 200;
+    std::string content_type = "text/html; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    void header(std::string name, std::string value) {
+        headers.emplace_back(std::move(name), std::move(value));
+    }
+};
+
+// application/x-www-form-urlencoded and query strings.
+std::map<std::string, std::string> parseUrlEncoded(const std::string& s);
+std::string urlDecode(const std::string& s);
+std::string urlEncode(const std::string& s);
+std::map<std::string, std::string> parseCookies(const std::string& header);
+
+}  // namespace agora

@@ -1,0 +1,187 @@
+#include "http/RequestContext.h"
+
+#include "accounts/AccountService.h"
+#include "render/Renderer.h"
+#include "util/Crypto.h"
+#include "util/Error.h"
+
+namespace agora {
+
+RequestContext::RequestContext(App& app, const HttpRequest& req, HttpResponse& res,
+                               std::shared_ptr<const Tenant> tenant, std::string request_id)
+    : app_(app),
+      req_(req),
+      res_(res),
+      tenant_(std::move(tenant)),
+      request_id_(std::move(request_id)) {}
+
+RequestContext::~RequestContext() = default;
+
+std::string RequestContext::param(const std::string& name) const {
+    auto it = params_.find(name);
+    return it == params_.end() ? "" : it->second;
+}
+
+int64_t RequestContext::idParam(const std::string& name) const {
+    auto v = param(name);
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw Error::notFound();
+    int64_t id = std::stoll(v);
+    if (id <= 0)
+        throw Error::notFound();
+    return id;
+}
+
+db::PgConnection& RequestContext::db() {
+    if (!lease_) {
+        lease_.emplace(app_.pool().acquire());
+        if (tenant_)
+            (*lease_)->useSchema(tenant_->schema);
+    }
+    return lease_->get();
+}
+
+const Viewer& RequestContext::viewer() {
+    if (viewer_resolved_)
+        return viewer_;
+    viewer_resolved_ = true;
+    if (!tenant_)
+        return viewer_;
+    auto auth = req_.header("authorization");
+    if (auth.rfind("Bearer ", 0) == 0) {
+        viewer_ = AccountService::resolve(db(), *tenant_, auth.substr(7), "bearer");
+        // A token that isn't valid here is an error, not a silent downgrade to anonymous.
+        if (!viewer_.signedIn())
+            throw Error::unauthorized("token not valid on this site");
+        return viewer_;
+    }
+    auto cookie = req_.cookie("agora_session");
+    if (!cookie.empty())
+        viewer_ = AccountService::resolve(db(), *tenant_, cookie, "cookie");
+    return viewer_;
+}
+
+const Viewer& RequestContext::requireViewer() {
+    const auto& v = viewer();
+    if (!v.signedIn())
+        throw Error::unauthorized();
+    return v;
+}
+
+const json& RequestContext::body() {
+    if (!body_) {
+        if (req_.body.empty()) {
+            body_ = json::object();
+        } else {
+            try {
+                body_ = json::parse(req_.body);
+            } catch (const json::parse_error&) {
+                throw Error::badRequest("request body is not valid JSON");
+            }
+            if (!body_->is_object())
+                throw Error::badRequest("request body must be a JSON object");
+        }
+    }
+    return *body_;
+}
+
+const std::map<std::string, std::string>& RequestContext::form() {
+    if (!form_)
+        form_ = parseUrlEncoded(req_.body);
+    return *form_;
+}
+
+std::optional<std::string> RequestContext::input(const std::string& name) {
+    auto ct = req_.header("content-type");
+    if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
+        auto& f = form();
+        auto it = f.find(name);
+        if (it == f.end())
+            return std::nullopt;
+        return it->second;
+    }
+    const auto& b = body();
+    auto it = b.find(name);
+    if (it == b.end() || it->is_null())
+        return std::nullopt;
+    if (it->is_string())
+        return it->get<std::string>();
+    if (it->is_number() || it->is_boolean())
+        return it->dump();
+    throw Error::invalid(name, name + " must be a string");
+}
+
+std::string RequestContext::csrfToken() {
+    const auto& v = viewer();
+    if (v.signedIn() && v.auth == "cookie")
+        return crypto::hmacHex(app_.secret(), "s:" + v.session_hash);
+    std::string seed = req_.cookie("agora_csrf");
+    if (seed.empty()) {
+        if (anon_seed_.empty()) {
+            anon_seed_ = crypto::randomToken(18);
+            setCookie("agora_csrf", anon_seed_, 86400 * 7);
+        }
+        seed = anon_seed_;
+    }
+    return crypto::hmacHex(app_.secret(), "a:" + seed);
+}
+
+void RequestContext::checkCsrf() {
+    const auto& v = viewer();
+    if (v.auth == "bearer")
+        return;
+    auto ct = req_.header("content-type");
+    bool is_form = ct.rfind("application/x-www-form-urlencoded", 0) == 0 ||
+                   ct.rfind("multipart/form-data", 0) == 0 || ct.rfind("text/plain", 0) == 0;
+    bool has_cookie_session = v.signedIn() && v.auth == "cookie";
+    if (!is_form && !has_cookie_session)
+        return;  // JSON without ambient credentials
+    std::string given = req_.header("x-csrf-token");
+    if (given.empty() && is_form) {
+        auto& f = form();
+        if (auto it = f.find("_csrf"); it != f.end())
+            given = it->second;
+    }
+    std::string expected;
+    if (has_cookie_session) {
+        expected = crypto::hmacHex(app_.secret(), "s:" + v.session_hash);
+    } else {
+        std::string seed = req_.cookie("agora_csrf");
+        if (!seed.empty())
+            expected = crypto::hmacHex(app_.secret(), "a:" + seed);
+    }
+    if (expected.empty() || !crypto::constantTimeEqual(given, expected))
+        throw Error::forbidden("csrf",
+                               "the form expired or came from another site; reload and "
+                               "try again");
+}
+
+void RequestContext::sendJson(int status, const json& body) {
+    res_.status = status;
+    res_.content_type = "application/json";
+    res_.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void RequestContext::redirect(const std::string& location, int status) {
+    res_.status = status;
+    res_.header("Location", location);
+    res_.body.clear();
+}
+
+void RequestContext::setCookie(const std::string& name, const std::string& value,
+                               int max_age_seconds) {
+    res_.header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" +
+                                  std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Lax");
+}
+
+void RequestContext::flash(const std::string& message) {
+    setCookie("agora_flash", urlEncode(message), 60);
+}
+
+void RequestContext::render(const std::string& templ, json data, int status) {
+    res_.status = status;
+    res_.content_type = "text/html; charset=utf-8";
+    res_.body = app_.renderer().page(*this, templ, std::move(data));
+}
+
+}  // namespace agora

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "accounts/Viewer.h"
+#include "app/App.h"
+#include "db/PgPool.h"
+#include "http/HttpRequest.h"
+#include "tenancy/Tenant.h"
+
+namespace agora {
+
+using json = nlohmann::json;
+
+// Everything one request needs, built by the dispatcher. The database connection and the
+// viewer are fetched lazily so routes that don't need them (static files, /healthz) never pay.
+class RequestContext {
+public:
+    RequestContext(App& app, const HttpRequest& req, HttpResponse& res,
+                   std::shared_ptr<const Tenant> tenant, std::string request_id);
+    ~RequestContext();
+
+    App& app() { return app_; }
+    const HttpRequest& req() const { return req_; }
+    HttpResponse& res() { return res_; }
+    const Tenant& tenant() const { return *tenant_; }
+    std::shared_ptr<const Tenant> tenantPtr() const { return tenant_; }
+    bool hasTenant() const { return tenant_ != nullptr; }
+    TenantSettings settings() const { return TenantSettings(app_.settings(), *tenant_); }
+    const std::string& requestId() const { return request_id_; }
+    bool isApi() const { return req_.path.rfind("/api/", 0) == 0; }
+
+    std::map<std::string, std::string>& params() { return params_; }
+    std::string param(const std::string& name) const;
+    // A numeric path parameter; 404 when it isn't a positive number.
+    int64_t idParam(const std::string& name) const;
+
+    // This tenant's connection (search_path = tenant schema).
+    db::PgConnection& db();
+    bool dbUsed() const { return lease_.has_value(); }
+
+    const Viewer& viewer();
+    const Viewer& requireViewer();  // 401 when anonymous
+    void setViewer(Viewer v) {
+        viewer_ = std::move(v);
+        viewer_resolved_ = true;
+    }
+
+    // Request body as JSON (API) — 400 when malformed; 413 over the size limit is enforced by
+    // the server before handlers run.
+    const json& body();
+    // Request body as a form (pages).
+    const std::map<std::string, std::string>& form();
+    // One input regardless of encoding: JSON field or form field.
+    std::optional<std::string> input(const std::string& name);
+
+    std::string csrfToken();
+    // Refuses a state-changing request that carries ambient credentials (cookies) or comes from
+    // a form without the matching token.
+    void checkCsrf();
+
+    void sendJson(int status, const json& body);
+    void redirect(const std::string& location, int status = 303);
+    // Renders a theme page (template + layout) with `data`.
+    void render(const std::string& templ, json data, int status = 200);
+    void setCookie(const std::string& name, const std::string& value, int max_age_seconds);
+    void flash(const std::string& message);
+
+private:
+    App& app_;
+    const HttpRequest& req_;
+    HttpResponse& res_;
+    std::shared_ptr<const Tenant> tenant_;
+    std::string request_id_;
+    std::map<std::string, std::string> params_;
+    std::optional<db::PgLease> lease_;
+    Viewer viewer_;
+    bool viewer_resolved_ = false;
+    std::optional<json> body_;
+    std::optional<std::map<std::string, std::string>> form_;
+    std::string anon_seed_;
+};
+
+}  // namespace agora

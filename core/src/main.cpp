@@ -1,0 +1,5 @@
+#include "cli/Command.h"
+
+int main(int argc, char** argv) {
+    return agora::cli::runCli(argc, argv);
+}

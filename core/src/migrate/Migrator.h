@@ -1,0 +1,48 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "db/PgConnection.h"
+
+namespace agora::migrate {
+
+// One numbered SQL file.
+struct Step {
+    std::string name;  // e.g. "001_members.sql" or "abilities/001_grants.sql"
+    std::string sql;
+    std::string checksum;       // sha256 of the file's bytes
+    bool transactional = true;  // false when the file says "-- agora:no-transaction"
+};
+
+struct StepStatus {
+    Step step;
+    bool applied = false;
+    std::string applied_at;
+};
+
+// Applies numbered SQL files and keeps the ledger (network.schema_migrations): one row per
+// target (the network schema or one tenant schema) and step, with the file's checksum. An
+// already-applied file whose bytes changed is an error, never silently re-run or skipped.
+class Migrator {
+public:
+    static std::vector<Step> loadSteps(const std::filesystem::path& dir,
+                                       const std::string& prefix = "");
+
+    // Creates the network schema and the ledger if missing.
+    static void bootstrap(db::PgConnection& conn);
+
+    // Applies pending steps to `schema` (the network schema or a tenant schema taken from the
+    // directory). Each transactional step runs in its own transaction with its ledger row.
+    // Returns the names applied. Throws on a checksum mismatch before applying anything.
+    static std::vector<std::string> apply(
+        db::PgConnection& conn, const std::string& schema, const std::vector<Step>& steps,
+        const std::function<void(const std::string&)>& progress = {});
+
+    static std::vector<StepStatus> status(db::PgConnection& conn, const std::string& schema,
+                                          const std::vector<Step>& steps);
+};
+
+}  // namespace agora::migrate

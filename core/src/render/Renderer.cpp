@@ -1,0 +1,164 @@
+#include "render/Renderer.h"
+
+#include <fstream>
+#include <kainjow/mustache.hpp>
+#include <regex>
+#include <sstream>
+
+#include "http/RequestContext.h"
+#include "util/Error.h"
+
+namespace agora {
+
+namespace fs = std::filesystem;
+using kainjow::mustache::data;
+using kainjow::mustache::mustache;
+
+struct Renderer::Compiled {
+    explicit Compiled(const std::string& text) : tmpl(text) {}
+    mustache tmpl;
+};
+
+namespace {
+
+data toData(const json& j) {
+    switch (j.type()) {
+        case json::value_t::object: {
+            data d{data::type::object};
+            for (auto it = j.begin(); it != j.end(); ++it)
+                d.set(it.key(), toData(it.value()));
+            return d;
+        }
+        case json::value_t::array: {
+            data d{data::type::list};
+            for (const auto& e : j)
+                d.push_back(toData(e));
+            return d;
+        }
+        case json::value_t::string:
+            return data(j.get_ref<const std::string&>());
+        case json::value_t::boolean:
+            return data(j.get<bool>());
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned:
+            return data(std::to_string(j.get<int64_t>()));
+        case json::value_t::number_float: {
+            std::ostringstream s;
+            s << j.get<double>();
+            return data(s.str());
+        }
+        default:
+            return data(false);
+    }
+}
+
+std::string initials(const std::string& name) {
+    std::string out;
+    bool start = true;
+    for (char c : name) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            start = true;
+        } else if (start && std::isalnum(static_cast<unsigned char>(c))) {
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            start = false;
+            if (out.size() == 2)
+                break;
+        } else {
+            start = false;
+        }
+    }
+    return out.empty() ? "A" : out;
+}
+
+}  // namespace
+
+Renderer::Renderer(fs::path themes_dir) : dir_(std::move(themes_dir)) {}
+Renderer::~Renderer() = default;
+
+std::string Renderer::load(const std::string& theme, const std::string& name, int depth) const {
+    if (depth > 8)
+        throw Error::internal("template partials nested too deeply at " + name);
+    fs::path file = dir_ / theme / "templates" / (name + ".mustache");
+    if (!fs::exists(file))
+        file = dir_ / "default" / "templates" / (name + ".mustache");
+    std::ifstream in(file);
+    if (!in)
+        throw Error::internal("template " + name + " not found in theme " + theme);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    static const std::regex partial(R"(\{\{>\s*([A-Za-z0-9_/\-]+)\s*\}\})");
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), partial);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+        out += text.substr(last, it->position() - last);
+        out += load(theme, "partials/" + (*it)[1].str(), depth + 1);
+        last = it->position() + it->length();
+    }
+    out += text.substr(last);
+    return out;
+}
+
+const Renderer::Compiled& Renderer::compiled(const std::string& theme, const std::string& templ) {
+    std::string key = theme + "/" + templ;
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end())
+        return *it->second;
+    auto c = std::make_unique<Compiled>(load(theme, templ, 0));
+    if (!c->tmpl.is_valid())
+        throw Error::internal("template " + key + ": " + c->tmpl.error_message());
+    return *cache_.emplace(key, std::move(c)).first->second;
+}
+
+std::string Renderer::render(const std::string& theme, const std::string& templ,
+                             const json& data_json) {
+    const auto& c = compiled(theme, templ);
+    auto d = toData(data_json);
+    // mustache::render is const and keeps no state between calls: safe across threads.
+    return const_cast<mustache&>(c.tmpl).render(d);
+}
+
+std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d) {
+    const auto& tenant = ctx.tenant();
+    auto settings = ctx.settings();
+    const auto& v = ctx.viewer();
+    std::string logo = settings.text("theme.logo_text");
+    d["site"] = {{"name", tenant.name},
+                 {"slug", tenant.slug},
+                 {"tagline", settings.text("site.tagline")},
+                 {"primary", settings.text("theme.primary_color")},
+                 {"accent", settings.text("theme.accent_color")},
+                 {"logo", logo.empty() ? initials(tenant.name) : logo},
+                 {"staging", tenant.isStaging()}};
+    d["viewer"] = {{"signed_in", v.signedIn()}, {"id", v.account_id},
+                   {"username", v.username},    {"display_name", v.display_name},
+                   {"is_admin", v.isAdmin()},   {"is_moderator", v.isModerator()}};
+    d["csrf"] = ctx.csrfToken();
+    if (!d.contains("title"))
+        d["title"] = tenant.name;
+    auto flash = ctx.req().cookie("agora_flash");
+    if (!flash.empty()) {
+        d["flash"] = urlDecode(flash);
+        ctx.setCookie("agora_flash", "", 0);
+    }
+    if (!d.contains("slots"))
+        d["slots"] = json::object();
+    d["content"] = render(tenant.theme, templ, d);
+    return render(tenant.theme, "layout", d);
+}
+
+fs::path Renderer::asset(const std::string& theme, const std::string& name) const {
+    static const std::regex safe(R"(^[A-Za-z0-9_\-]+(\.[A-Za-z0-9]+)+$)");
+    if (!std::regex_match(name, safe))
+        return {};
+    for (const auto& t : {theme, std::string("default")}) {
+        auto p = dir_ / t / "static" / name;
+        if (fs::is_regular_file(p))
+            return p;
+    }
+    return {};
+}
+
+}  // namespace agora

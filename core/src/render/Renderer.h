@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace agora {
+
+using json = nlohmann::json;
+class RequestContext;
+
+// Server-side Mustache (HTML-escaped by default). Templates are read once per theme, partials
+// ({{> name}}) are inlined at load so a page is one compiled template, and compiled templates
+// are shared by every tenant using the theme.
+class Renderer {
+public:
+    explicit Renderer(std::filesystem::path themes_dir);
+    ~Renderer();
+
+    // Renders `templ` inside the theme's layout for this request's tenant and viewer.
+    std::string page(RequestContext& ctx, const std::string& templ, json data);
+    // Renders one template with data (no layout).
+    std::string render(const std::string& theme, const std::string& templ, const json& data);
+    // Path of a static asset, or empty when it doesn't exist (no traversal outside static/).
+    std::filesystem::path asset(const std::string& theme, const std::string& name) const;
+
+private:
+    struct Compiled;
+    const Compiled& compiled(const std::string& theme, const std::string& templ);
+    std::string load(const std::string& theme, const std::string& name, int depth) const;
+
+    std::filesystem::path dir_;
+    std::mutex mu_;
+    std::map<std::string, std::unique_ptr<Compiled>> cache_;
+};
+
+}  // namespace agora

@@ -1,0 +1,170 @@
+#include "tenancy/TenantFile.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#define TOML_EXCEPTIONS 1
+#include <toml++/toml.h>
+
+namespace agora {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const toml::source_region& where,
+                       const std::string& message) {
+    throw TenantFileError(file + ":" + std::to_string(where.begin.line) + ": " + message);
+}
+
+json toJson(const toml::node& node, const std::string& file, const std::string& key) {
+    if (auto v = node.as_boolean())
+        return v->get();
+    if (auto v = node.as_integer())
+        return v->get();
+    if (auto v = node.as_floating_point())
+        return v->get();
+    if (auto v = node.as_string())
+        return v->get();
+    fail(file, node.source(), "setting \"" + key + "\" must be a boolean, number or string");
+}
+
+std::string tomlQuote(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string tomlValue(const json& v) {
+    if (v.is_string())
+        return tomlQuote(v.get<std::string>());
+    return v.dump();
+}
+
+}  // namespace
+
+TenantFile TenantFile::parse(const std::string& text, const std::string& filename) {
+    toml::table root;
+    try {
+        root = toml::parse(text, filename);
+    } catch (const toml::parse_error& e) {
+        fail(filename, e.source(), std::string(e.description()));
+    }
+    TenantFile f;
+    auto string_of = [&](const toml::node& n, const std::string& key) {
+        auto s = n.as_string();
+        if (!s)
+            fail(filename, n.source(), "\"" + key + "\" must be a string");
+        return s->get();
+    };
+    auto strings_of = [&](const toml::node& n, const std::string& key) {
+        auto arr = n.as_array();
+        if (!arr)
+            fail(filename, n.source(), "\"" + key + "\" must be an array of strings");
+        std::vector<std::string> out;
+        for (const auto& e : *arr)
+            out.push_back(string_of(e, key));
+        return out;
+    };
+    for (const auto& [k, node] : root) {
+        std::string key(k.str());
+        if (key == "slug") {
+            f.slug = string_of(node, key);
+        } else if (key == "name") {
+            f.name = string_of(node, key);
+        } else if (key == "theme") {
+            f.theme = string_of(node, key);
+        } else if (key == "staging_of") {
+            f.staging_of = string_of(node, key);
+        } else if (key == "hosts") {
+            f.hosts = strings_of(node, key);
+        } else if (key == "plugins") {
+            f.plugins = strings_of(node, key);
+        } else if (key == "settings") {
+            auto tbl = node.as_table();
+            if (!tbl)
+                fail(filename, node.source(), "\"settings\" must be a table");
+            for (const auto& [sk, sv] : *tbl)
+                f.settings[std::string(sk.str())] = toJson(sv, filename, std::string(sk.str()));
+        } else if (key == "abilities") {
+            // [abilities.ID] thresholds belong to the abilities plugin's settings.
+            auto tbl = node.as_table();
+            if (!tbl)
+                fail(filename, node.source(), "\"abilities\" must be a table of tables");
+            for (const auto& [ability, criteria] : *tbl) {
+                auto ct = criteria.as_table();
+                if (!ct)
+                    fail(filename, criteria.source(),
+                         "abilities." + std::string(ability.str()) + " must be a table");
+                for (const auto& [ck, cv] : *ct) {
+                    std::string skey =
+                        "abilities." + std::string(ability.str()) + "." + std::string(ck.str());
+                    f.settings[skey] = toJson(cv, filename, skey);
+                }
+            }
+        } else {
+            fail(filename, node.source(), "unknown key \"" + key + "\"");
+        }
+    }
+    if (f.slug.empty())
+        throw TenantFileError(filename + ":1: missing \"slug\"");
+    if (f.name.empty())
+        f.name = f.slug;
+    if (f.hosts.empty())
+        throw TenantFileError(filename + ":1: missing \"hosts\"");
+    return f;
+}
+
+TenantFile TenantFile::load(const std::string& path) {
+    std::ifstream in(path);
+    if (!in)
+        throw TenantFileError(path + ": cannot read file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse(ss.str(), path);
+}
+
+std::string TenantFile::toToml() const {
+    std::ostringstream out;
+    out << "slug = " << tomlQuote(slug) << "\n";
+    out << "name = " << tomlQuote(name) << "\n";
+    out << "hosts = [";
+    for (size_t i = 0; i < hosts.size(); ++i)
+        out << (i ? ", " : "") << tomlQuote(hosts[i]);
+    out << "]\n";
+    out << "theme = " << tomlQuote(theme) << "\n";
+    if (staging_of)
+        out << "staging_of = " << tomlQuote(*staging_of) << "\n";
+    out << "plugins = [";
+    for (size_t i = 0; i < plugins.size(); ++i)
+        out << (i ? ", " : "") << tomlQuote(plugins[i]);
+    out << "]\n";
+    std::map<std::string, std::map<std::string, json>> abilities;
+    bool header = false;
+    for (const auto& [k, v] : settings) {
+        if (k.rfind("abilities.", 0) == 0 && std::count(k.begin(), k.end(), '.') == 2) {
+            auto second = k.find('.', 10);
+            abilities[k.substr(10, second - 10)][k.substr(second + 1)] = v;
+            continue;
+        }
+        if (!header) {
+            out << "\n[settings]\n";
+            header = true;
+        }
+        out << tomlQuote(k) << " = " << tomlValue(v) << "\n";
+    }
+    for (const auto& [ability, criteria] : abilities) {
+        out << "\n[abilities." << ability << "]\n";
+        for (const auto& [c, v] : criteria)
+            out << c << " = " << tomlValue(v) << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace agora

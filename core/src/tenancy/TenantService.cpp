@@ -1,0 +1,276 @@
+#include "tenancy/TenantService.h"
+
+#include <regex>
+#include <set>
+
+#include "util/Error.h"
+
+namespace agora {
+
+bool TenantService::validSlug(const std::string& slug) {
+    static const std::regex re("^[a-z][a-z0-9-]{0,39}$");
+    return std::regex_match(slug, re);
+}
+
+std::string TenantService::schemaFor(const std::string& slug) {
+    std::string s = "t_" + slug;
+    for (auto& c : s)
+        if (c == '-')
+            c = '_';
+    return s;
+}
+
+void auditLog(db::PgConnection& conn, std::optional<int64_t> tenant_id,
+              std::optional<int64_t> account_id, const std::string& action,
+              const std::string& target, const json& old_value, const json& new_value) {
+    conn.q(
+        "INSERT INTO network.audit_log (tenant_id, account_id, action, target, old_value, "
+        "new_value) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)",
+        tenant_id, account_id, action, target,
+        old_value.is_null() ? std::nullopt : std::optional<std::string>(old_value.dump()),
+        new_value.is_null() ? std::nullopt : std::optional<std::string>(new_value.dump()));
+}
+
+static void checkHosts(const TenantFile& spec) {
+    static const std::regex host_re(
+        "^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$");
+    for (const auto& h : spec.hosts)
+        if (!std::regex_match(h, host_re))
+            throw Error::invalid("hosts", "\"" + h + "\" is not a lower-case host name");
+}
+
+void TenantService::validateSettings(const TenantFile& spec) {
+    for (const auto& [k, v] : spec.settings)
+        app_.settings().validate(k, v);
+}
+
+int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor) {
+    if (!validSlug(spec.slug))
+        throw Error::invalid("slug",
+                             "slug must be lower-case letters, digits and dashes, "
+                             "starting with a letter");
+    checkHosts(spec);
+    validateSettings(spec);
+    auto lease = app_.pool().acquire();
+    auto& c = *lease;
+    if (!c.q("SELECT 1 FROM network.tenants WHERE slug = $1", spec.slug).empty())
+        throw Error::conflict("tenant_exists", "a tenant named " + spec.slug + " already exists");
+    for (const auto& h : spec.hosts)
+        if (!c.q("SELECT 1 FROM network.hosts WHERE host = $1", h).empty())
+            throw Error::conflict("host_taken", "host " + h + " is already served");
+    std::optional<int64_t> parent;
+    if (spec.staging_of) {
+        auto p = c.q("SELECT id FROM network.tenants WHERE slug = $1", *spec.staging_of);
+        if (p.empty())
+            throw Error::invalid("staging_of", "no tenant " + *spec.staging_of + " to stage");
+        parent = p.i64(0, 0);
+    }
+    std::string schema = schemaFor(spec.slug);
+    // Schema and tables first: the directory must never point at a schema that isn't ready.
+    migrate::Migrator::apply(c, schema, app_.tenantSteps());
+
+    db::Transaction tx(c);
+    auto r =
+        c.q("INSERT INTO network.tenants (slug, name, schema_name, theme, staging_of) "
+            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            spec.slug, spec.name, schema, spec.theme, parent);
+    int64_t id = r.i64(0, 0);
+    for (const auto& h : spec.hosts)
+        c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
+    for (const auto& p : spec.plugins)
+        c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin) VALUES ($1, $2)", id, p);
+    for (const auto& [k, v] : spec.settings)
+        c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) "
+            "VALUES ($1, $2, $3::jsonb, $4)",
+            id, k, app_.settings().validate(k, v).dump(), actor);
+    auditLog(c, id, actor, "tenant.add", spec.slug, nullptr,
+             json{{"name", spec.name}, {"hosts", spec.hosts}, {"theme", spec.theme}});
+    c.exec(std::string("NOTIFY ") + kDirectoryChannel);
+    tx.commit();
+    return id;
+}
+
+bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) {
+    auto existing = show(spec.slug);
+    if (!existing) {
+        add(spec, actor);
+        return true;
+    }
+    checkHosts(spec);
+    validateSettings(spec);
+    auto lease = app_.pool().acquire();
+    auto& c = *lease;
+    migrate::Migrator::apply(c, existing->schema, app_.tenantSteps());
+    db::Transaction tx(c);
+    int64_t id = existing->id;
+    bool changed = false;
+    if (existing->name != spec.name || existing->theme != spec.theme) {
+        c.q("UPDATE network.tenants SET name = $2, theme = $3, updated_at = now() WHERE id = $1",
+            id, spec.name, spec.theme);
+        auditLog(c, id, actor, "tenant.update", spec.slug,
+                 json{{"name", existing->name}, {"theme", existing->theme}},
+                 json{{"name", spec.name}, {"theme", spec.theme}});
+        changed = true;
+    }
+    std::set<std::string> want_hosts(spec.hosts.begin(), spec.hosts.end());
+    std::set<std::string> have_hosts(existing->hosts.begin(), existing->hosts.end());
+    if (want_hosts != have_hosts) {
+        for (const auto& h : have_hosts)
+            if (!want_hosts.count(h))
+                c.q("DELETE FROM network.hosts WHERE host = $1", h);
+        for (const auto& h : want_hosts) {
+            if (have_hosts.count(h))
+                continue;
+            try {
+                c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
+            } catch (const db::PgError& e) {
+                if (e.uniqueViolation())
+                    throw Error::conflict("host_taken", "host " + h + " is already served");
+                throw;
+            }
+        }
+        auditLog(c, id, actor, "tenant.hosts", spec.slug, existing->hosts, spec.hosts);
+        changed = true;
+    }
+    std::set<std::string> want_plugins(spec.plugins.begin(), spec.plugins.end());
+    std::set<std::string> have_plugins(existing->plugins.begin(), existing->plugins.end());
+    if (want_plugins != have_plugins) {
+        c.q("UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
+            "WHERE tenant_id = $1",
+            id);
+        for (const auto& p : want_plugins)
+            c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin, enabled) VALUES ($1, $2, "
+                "true) ON CONFLICT (tenant_id, plugin) DO UPDATE SET enabled = true, changed_at = "
+                "now()",
+                id, p);
+        auditLog(c, id, actor, "tenant.plugins", spec.slug, existing->plugins, spec.plugins);
+        changed = true;
+    }
+    // Settings are declarative: what the file doesn't name goes back to the default.
+    for (const auto& [k, v] : existing->settings) {
+        if (!spec.settings.count(k)) {
+            c.q("DELETE FROM network.settings WHERE tenant_id = $1 AND key = $2", id, k);
+            auditLog(c, id, actor, "setting.inherit", k, v, nullptr);
+            changed = true;
+        }
+    }
+    for (const auto& [k, v] : spec.settings) {
+        json value = app_.settings().validate(k, v);
+        auto it = existing->settings.find(k);
+        if (it != existing->settings.end() && it->second == value)
+            continue;
+        c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) VALUES ($1, $2, "
+            "$3::jsonb, $4) ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, "
+            "updated_by = excluded.updated_by, updated_at = now()",
+            id, k, value.dump(), actor);
+        auditLog(c, id, actor, "setting.set", k,
+                 it == existing->settings.end() ? json(nullptr) : it->second, value);
+        changed = true;
+    }
+    if (changed)
+        c.exec(std::string("NOTIFY ") + kDirectoryChannel);
+    tx.commit();
+    return changed;
+}
+
+std::vector<TenantSummary> TenantService::list() {
+    auto lease = app_.pool().acquire();
+    auto& c = *lease;
+    auto r = c.q(
+        "SELECT t.id, t.slug, t.name, t.schema_name, t.theme, t.status, p.slug AS parent, "
+        "  coalesce((SELECT array_to_json(array_agg(host ORDER BY host)) FROM network.hosts h "
+        "            WHERE h.tenant_id = t.id), '[]') AS hosts, "
+        "  coalesce((SELECT array_to_json(array_agg(plugin ORDER BY plugin)) FROM "
+        "            network.tenant_plugins tp WHERE tp.tenant_id = t.id AND tp.enabled), '[]') "
+        "            AS plugins, "
+        "  coalesce((SELECT json_object_agg(key, value) FROM network.settings s "
+        "            WHERE s.tenant_id = t.id), '{}') AS settings, "
+        "  (SELECT count(*) FROM network.memberships m WHERE m.tenant_id = t.id) AS members "
+        "FROM network.tenants t LEFT JOIN network.tenants p ON p.id = t.staging_of ORDER BY "
+        "t.slug");
+    std::vector<TenantSummary> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        TenantSummary s;
+        s.id = r.i64(i, "id");
+        s.slug = r.str(i, "slug");
+        s.name = r.str(i, "name");
+        s.schema = r.str(i, "schema_name");
+        s.theme = r.str(i, "theme");
+        s.status = r.str(i, "status");
+        s.staging_of = r.optStr(i, "parent");
+        s.hosts = json::parse(r.str(i, "hosts")).get<std::vector<std::string>>();
+        s.plugins = json::parse(r.str(i, "plugins")).get<std::vector<std::string>>();
+        json settings = json::parse(r.str(i, "settings"));
+        for (auto& [k, v] : settings.items())
+            s.settings[k] = v;
+        s.members = r.i64(i, "members");
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::optional<TenantSummary> TenantService::show(const std::string& slug) {
+    for (auto& t : list())
+        if (t.slug == slug)
+            return t;
+    return std::nullopt;
+}
+
+TenantFile TenantService::exportFile(const std::string& slug) {
+    auto t = show(slug);
+    if (!t)
+        throw Error::notFound("no tenant " + slug);
+    TenantFile f;
+    f.slug = t->slug;
+    f.name = t->name;
+    f.hosts = t->hosts;
+    f.theme = t->theme;
+    f.plugins = t->plugins;
+    f.staging_of = t->staging_of;
+    f.settings = t->settings;
+    return f;
+}
+
+void TenantService::setRole(const std::string& slug, const std::string& username,
+                            const std::string& role, std::optional<int64_t> actor) {
+    if (role != "admin" && role != "moderator" && role != "member")
+        throw Error::invalid("role", "role must be admin, moderator or member");
+    auto t = show(slug);
+    if (!t)
+        throw Error::notFound("no tenant " + slug);
+    auto lease = app_.pool().acquire();
+    auto& c = *lease;
+    db::Transaction tx(c);
+    auto acct =
+        c.q("SELECT id, username, display_name FROM network.accounts "
+            "WHERE lower(username) = lower($1)",
+            username);
+    if (acct.empty())
+        throw Error::notFound("no account " + username);
+    int64_t account_id = acct.i64(0, 0);
+    c.exec("SET LOCAL search_path TO " + c.quoteIdent(t->schema));
+    c.q("INSERT INTO network.memberships (account_id, tenant_id) VALUES ($1, $2) "
+        "ON CONFLICT DO NOTHING",
+        account_id, t->id);
+    auto old = c.q("SELECT role FROM members WHERE id = $1", account_id);
+    std::string old_role = old.empty() ? "" : old.str(0, 0);
+    c.q("INSERT INTO members (id, username, display_name, role) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (id) DO UPDATE SET role = excluded.role",
+        account_id, acct.str(0, 1), acct.str(0, 2), role);
+    auditLog(c, t->id, actor, "member.role", acct.str(0, 1),
+             old_role.empty() ? json(nullptr) : json(old_role), role);
+    tx.commit();
+    c.forgetSchema();
+}
+
+void TenantService::migrateAll(const std::function<void(const std::string&)>& progress) {
+    for (const auto& t : list()) {
+        auto lease = app_.pool().acquire();
+        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(), [&](const std::string& s) {
+            if (progress)
+                progress(t.slug + ": " + s);
+        });
+    }
+}
+
+}  // namespace agora

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/App.h"
+#include "tenancy/TenantFile.h"
+
+namespace agora {
+
+struct TenantSummary {
+    int64_t id;
+    std::string slug, name, schema, theme, status;
+    std::vector<std::string> hosts;
+    std::vector<std::string> plugins;
+    std::optional<std::string> staging_of;
+    std::map<std::string, json> settings;
+    int64_t members = 0;
+};
+
+// Creating and changing communities. Every change commits together with a NOTIFY so every
+// running server's directory picks it up within a second.
+class TenantService {
+public:
+    explicit TenantService(App& app) : app_(app) {}
+
+    static bool validSlug(const std::string& slug);
+    static std::string schemaFor(const std::string& slug);
+
+    // Creates schema + migrations + directory rows. Fails if the slug or a host is taken.
+    int64_t add(const TenantFile& spec, std::optional<int64_t> actor = std::nullopt);
+    // Creates or updates to match the file exactly (hosts, plugins, settings). Idempotent.
+    // Returns true when something changed.
+    bool apply(const TenantFile& spec, std::optional<int64_t> actor = std::nullopt);
+    std::vector<TenantSummary> list();
+    std::optional<TenantSummary> show(const std::string& slug);
+    TenantFile exportFile(const std::string& slug);
+
+    // Sets a member's role in a tenant (by username); audit-logged.
+    void setRole(const std::string& slug, const std::string& username, const std::string& role,
+                 std::optional<int64_t> actor = std::nullopt);
+
+    // Brings every tenant schema up to date with core's steps.
+    void migrateAll(const std::function<void(const std::string&)>& progress = {});
+
+private:
+    void validateSettings(const TenantFile& spec);
+    App& app_;
+};
+
+// Writes an audit row inside the caller's transaction.
+void auditLog(db::PgConnection& conn, std::optional<int64_t> tenant_id,
+              std::optional<int64_t> account_id, const std::string& action,
+              const std::string& target, const json& old_value, const json& new_value);
+
+}  // namespace agora

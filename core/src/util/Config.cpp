@@ -1,0 +1,80 @@
+#include "util/Config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+namespace agora {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+fs::path executableDir() {
+    std::error_code ec;
+    auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::current_path() : p.parent_path();
+}
+
+// The checkout root: the first ancestor holding migrations/network.
+fs::path findRoot() {
+    if (auto r = env("AGORA_ROOT"); !r.empty())
+        return r;
+    for (auto start : {fs::current_path(), executableDir()}) {
+        for (auto p = start; !p.empty(); p = p.parent_path()) {
+            if (fs::exists(p / "migrations" / "network"))
+                return p;
+            if (p == p.parent_path())
+                break;
+        }
+    }
+    return fs::current_path();
+}
+
+std::map<std::string, std::string> readEnvFile(const fs::path& file) {
+    std::map<std::string, std::string> out;
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto eq = line.find('=');
+        if (line.empty() || line[0] == '#' || eq == std::string::npos)
+            continue;
+        std::string value = line.substr(eq + 1);
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        out[line.substr(0, eq)] = value;
+    }
+    return out;
+}
+
+}  // namespace
+
+Config Config::load() {
+    Config c;
+    c.root = findRoot();
+    auto file = readEnvFile(c.root / ".agora" / "agora.env");
+    auto pick = [&](const char* name) {
+        auto v = env(name);
+        return v.empty() ? file[name] : v;
+    };
+    c.database_url = pick("AGORA_DATABASE_URL");
+    c.redis_url = pick("AGORA_REDIS_URL");
+    if (auto d = env("AGORA_PLUGIN_DIR"); !d.empty()) {
+        c.plugin_dir = d;
+    } else {
+        c.plugin_dir = executableDir() / "plugins";
+    }
+    if (auto w = env("AGORA_WORKERS"); !w.empty())
+        c.workers = std::atoi(w.c_str());
+    return c;
+}
+
+}  // namespace agora

@@ -1,0 +1,165 @@
+#include "accounts/AccountService.h"
+#include "http/RequestContext.h"
+#include "http/Router.h"
+#include "util/Error.h"
+#include "web/Routes.h"
+
+namespace agora {
+
+namespace {
+
+constexpr int kSessionSeconds = 30 * 86400;
+
+json accountJson(db::PgConnection& c, int64_t account_id) {
+    auto r =
+        c.q("SELECT a.id, a.username, a.display_name, m.role, "
+            "       to_char(m.joined_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS "
+            "joined "
+            "FROM network.accounts a LEFT JOIN members m ON m.id = a.id WHERE a.id = $1",
+            account_id);
+    if (r.empty())
+        throw Error::notFound();
+    return {{"id", r.i64(0, "id")},
+            {"username", r.str(0, "username")},
+            {"display_name", r.str(0, "display_name")},
+            {"role", r.isNull(0, "role") ? "member" : r.str(0, "role")},
+            {"joined_at", r.str(0, "joined")}};
+}
+
+// Only same-site relative paths: an open redirect would make the login page a phishing aid.
+std::string safeNext(const std::string& next) {
+    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
+        return "/";
+    return next;
+}
+
+void startCookieSession(RequestContext& ctx, int64_t account_id) {
+    auto s = AccountService::createSession(ctx.db(), ctx.tenant(), account_id, "cookie");
+    ctx.setCookie("agora_session", s.token, kSessionSeconds);
+}
+
+NewAccount accountFromInput(RequestContext& ctx) {
+    NewAccount a;
+    a.username = ctx.input("username").value_or("");
+    a.email = ctx.input("email").value_or("");
+    a.password = ctx.input("password").value_or("");
+    a.display_name = ctx.input("display_name").value_or("");
+    return a;
+}
+
+void loginPage(RequestContext& ctx) {
+    ctx.render("login", {{"title", "Log in"}, {"next", safeNext(ctx.req().param("next"))}});
+}
+
+void loginSubmit(RequestContext& ctx) {
+    auto login = ctx.input("login").value_or("");
+    auto password = ctx.input("password").value_or("");
+    auto next = safeNext(ctx.input("next").value_or("/"));
+    auto& c = ctx.db();
+    db::Transaction tx(c);
+    auto id = AccountService::authenticate(c, login, password);
+    if (!id) {
+        tx.commit();
+        ctx.render("login",
+                   {{"title", "Log in"},
+                    {"next", next},
+                    {"login", login},
+                    {"error", "That username or email and password don't match an account."}},
+                   401);
+        return;
+    }
+    AccountService::ensureMembership(c, ctx.tenant(), *id);
+    startCookieSession(ctx, *id);
+    tx.commit();
+    ctx.redirect(next);
+}
+
+void signupPage(RequestContext& ctx) {
+    ctx.render("signup", {{"title", "Sign up"}});
+}
+
+void signupSubmit(RequestContext& ctx) {
+    auto a = accountFromInput(ctx);
+    auto& c = ctx.db();
+    try {
+        db::Transaction tx(c);
+        int64_t id = AccountService::createAccount(c, a);
+        AccountService::ensureMembership(c, ctx.tenant(), id);
+        startCookieSession(ctx, id);
+        tx.commit();
+        ctx.flash("Welcome to " + ctx.tenant().name + "!");
+        ctx.redirect("/");
+    } catch (const Error& e) {
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict)
+            throw;
+        ctx.render("signup",
+                   {{"title", "Sign up"},
+                    {"username", a.username},
+                    {"email", a.email},
+                    {"display_name", a.display_name},
+                    {"error", e.what()},
+                    {"error_field", e.field()}},
+                   httpStatusFor(e.kind()));
+    }
+}
+
+void logout(RequestContext& ctx) {
+    const auto& v = ctx.viewer();
+    if (v.signedIn())
+        AccountService::revoke(ctx.db(), v.session_hash);
+    ctx.setCookie("agora_session", "", 0);
+    ctx.redirect("/");
+}
+
+void apiCreateUser(RequestContext& ctx) {
+    auto a = accountFromInput(ctx);
+    auto& c = ctx.db();
+    db::Transaction tx(c);
+    int64_t id = AccountService::createAccount(c, a);
+    AccountService::ensureMembership(c, ctx.tenant(), id);
+    auto user = accountJson(c, id);
+    tx.commit();
+    ctx.res().header("Location", "/api/v1/users/" + std::to_string(id));
+    ctx.sendJson(201, user);
+}
+
+void apiCreateSession(RequestContext& ctx) {
+    auto login = ctx.input("login").value_or("");
+    auto password = ctx.input("password").value_or("");
+    if (login.empty())
+        throw Error::invalid("login", "login is required");
+    auto& c = ctx.db();
+    db::Transaction tx(c);
+    auto id = AccountService::authenticate(c, login, password);
+    if (!id)
+        throw Error::unauthorized("that login and password don't match an account");
+    AccountService::ensureMembership(c, ctx.tenant(), *id);
+    auto bearer = AccountService::createSession(c, ctx.tenant(), *id, "bearer");
+    startCookieSession(ctx, *id);
+    auto user = accountJson(c, *id);
+    tx.commit();
+    ctx.sendJson(200, {{"token", bearer.token}, {"user", user}});
+}
+
+void apiDeleteSession(RequestContext& ctx) {
+    const auto& v = ctx.requireViewer();
+    AccountService::revoke(ctx.db(), v.session_hash);
+    if (v.auth == "cookie")
+        ctx.setCookie("agora_session", "", 0);
+    ctx.sendJson(200, {{"signed_out", true}});
+}
+
+}  // namespace
+
+void registerAuthRoutes(Router& router) {
+    router.add("GET", "/login", loginPage);
+    router.add("POST", "/login", loginSubmit);
+    router.add("GET", "/signup", signupPage);
+    router.add("POST", "/signup", signupSubmit);
+    router.add("POST", "/logout", logout);
+    router.add("POST", "/api/v1/users", apiCreateUser);
+    router.add("POST", "/api/v1/session", apiCreateSession);
+    router.add("DELETE", "/api/v1/session", apiDeleteSession);
+}
+
+}  // namespace agora

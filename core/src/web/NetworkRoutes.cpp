@@ -1,0 +1,53 @@
+#include "web/NetworkRoutes.h"
+
+#include <nlohmann/json.hpp>
+
+namespace agora {
+
+using json = nlohmann::json;
+
+bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
+                        std::string& route_name) {
+    if (req.path == "/healthz") {
+        route_name = "/healthz";
+        json checks;
+        bool pg_ok = false;
+        try {
+            auto lease = app.pool().acquire();
+            lease->exec("SELECT 1");
+            pg_ok = true;
+        } catch (const std::exception& e) {
+            checks["postgresql_error"] = e.what();
+        }
+        bool redis_ok = app.redis().available();
+        checks["postgresql"] = pg_ok ? "ok" : "down";
+        checks["redis"] = redis_ok ? "ok" : "down";
+        // Redis down degrades (slower), PostgreSQL down is an outage.
+        checks["status"] = pg_ok ? (redis_ok ? "ok" : "degraded") : "down";
+        res.status = pg_ok ? 200 : 503;
+        res.content_type = "application/json";
+        res.body = checks.dump();
+        return true;
+    }
+    if (req.path == "/metrics") {
+        route_name = "/metrics";
+        auto& pool = app.pool();
+        auto& redis = app.redis();
+        std::map<std::string, double> gauges = {
+            {"agora_db_pool_open", static_cast<double>(pool.openCount())},
+            {"agora_db_pool_max", static_cast<double>(pool.maxSize())},
+            {"agora_db_pool_waits_total", static_cast<double>(pool.waits())},
+            {"agora_cache_hits_total", static_cast<double>(redis.hits())},
+            {"agora_cache_misses_total", static_cast<double>(redis.misses())},
+            {"agora_cache_errors_total", static_cast<double>(redis.errors())},
+            {"agora_tenants", static_cast<double>(app.directory().all().size())},
+        };
+        res.status = 200;
+        res.content_type = "text/plain; version=0.0.4";
+        res.body = app.metrics().prometheus(gauges);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace agora

@@ -1,0 +1,15 @@
+#include "web/Routes.h"
+
+#include "app/App.h"
+#include "http/Router.h"
+
+namespace agora {
+
+void registerAllRoutes(App& app, Router& router) {
+    (void)app;
+    registerStaticRoutes(router);
+    registerAuthRoutes(router);
+    registerAdminRoutes(router);
+}
+
+}  // namespace agora

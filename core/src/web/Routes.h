@@ -1,0 +1,14 @@
+#pragma once
+
+namespace agora {
+
+class Router;
+class App;
+
+// Every core route is registered from here, explicitly, in one place.
+void registerStaticRoutes(Router& router);
+void registerAuthRoutes(Router& router);
+void registerAdminRoutes(Router& router);
+void registerAllRoutes(App& app, Router& router);
+
+}  // namespace agora
