@@ -43,7 +43,7 @@ AGORA_PACKAGES=(
     build-essential cmake ccache pkg-config
     libpoco-dev libpq-dev libhiredis-dev libkainjow-mustache-dev libspdlog-dev
     libfmt-dev libsodium-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-    nlohmann-json3-dev libtomlplusplus-dev
+    nlohmann-json3-dev libtomlplusplus-dev libdtl-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     postgresql-15 postgresql-contrib redis-server
     wrk chromium nodejs npm curl

@@ -16,6 +16,7 @@ App::App(Config config, size_t pool_size) : config_(std::move(config)) {
     pool_ = std::make_unique<db::PgPool>(config_.database_url, pool_size);
     redis_ = std::make_unique<cache::RedisClient>(config_.redis_url);
     directory_ = std::make_unique<Directory>(*pool_);
+    rate_limiter_ = std::make_unique<RateLimiter>(*redis_);
     registerCoreSettings(settings_);
     tenant_steps_ = migrate::Migrator::loadSteps(config_.root / "migrations" / "tenant");
 }

@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "cache/RedisClient.h"
+#include "content/EventBus.h"
+#include "content/PermissionService.h"
+#include "content/RateLimiter.h"
 #include "db/PgPool.h"
 #include "http/Metrics.h"
 #include "migrate/Migrator.h"
@@ -29,6 +32,9 @@ public:
     SettingsRegistry& settings() { return settings_; }
     Directory& directory() { return *directory_; }
     Metrics& metrics() { return metrics_; }
+    PermissionService& permissions() { return permissions_; }
+    EventBus& events() { return events_; }
+    RateLimiter& rateLimiter() { return *rate_limiter_; }
     Renderer& renderer();
     Router& router();
 
@@ -49,6 +55,9 @@ private:
     SettingsRegistry settings_;
     std::unique_ptr<Directory> directory_;
     Metrics metrics_;
+    PermissionService permissions_;
+    EventBus events_;
+    std::unique_ptr<RateLimiter> rate_limiter_;
     std::unique_ptr<Renderer> renderer_;
     std::unique_ptr<Router> router_;
     std::vector<migrate::Step> tenant_steps_;

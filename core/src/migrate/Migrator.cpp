@@ -22,16 +22,22 @@ std::vector<Step> Migrator::loadSteps(const fs::path& dir, const std::string& pr
         std::ifstream in(entry.path(), std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
-        Step s;
-        s.name = prefix + entry.path().filename().string();
-        s.sql = ss.str();
-        s.checksum = crypto::sha256Hex(s.sql);
-        s.transactional = s.sql.find("-- agora:no-transaction") == std::string::npos;
-        steps.push_back(std::move(s));
+        steps.push_back(makeStep(prefix + entry.path().filename().string(), ss.str()));
     }
     std::sort(steps.begin(), steps.end(),
               [](const Step& a, const Step& b) { return a.name < b.name; });
     return steps;
+}
+
+Step Migrator::makeStep(std::string name, std::string sql) {
+    Step s;
+    s.name = std::move(name);
+    s.sql = std::move(sql);
+    s.checksum = crypto::sha256Hex(s.sql);
+    s.transactional = s.sql.find("-- agora:no-transaction") == std::string::npos;
+    if (s.sql.find("-- agora:phase contract") != std::string::npos)
+        s.phase = "contract";
+    return s;
 }
 
 void Migrator::bootstrap(db::PgConnection& conn) {

@@ -15,6 +15,9 @@ struct Step {
     std::string sql;
     std::string checksum;       // sha256 of the file's bytes
     bool transactional = true;  // false when the file says "-- agora:no-transaction"
+    // "expand" (default) or "contract" ("-- agora:phase contract"): a contract step drops or
+    // renames what the running code no longer uses, so it runs only after that code is gone.
+    std::string phase = "expand";
 };
 
 struct StepStatus {
@@ -28,6 +31,8 @@ struct StepStatus {
 // already-applied file whose bytes changed is an error, never silently re-run or skipped.
 class Migrator {
 public:
+    // A step from its name and bytes: checksum and header markers filled in.
+    static Step makeStep(std::string name, std::string sql);
     static std::vector<Step> loadSteps(const std::filesystem::path& dir,
                                        const std::string& prefix = "");
 

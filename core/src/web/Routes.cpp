@@ -10,6 +10,8 @@ void registerAllRoutes(App& app, Router& router) {
     registerStaticRoutes(router);
     registerAuthRoutes(router);
     registerAdminRoutes(router);
+    registerPostApiRoutes(router);
+    registerPostPages(router);
 }
 
 }  // namespace agora

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "content/PermissionService.h"
+#include "http/RequestContext.h"
+
+namespace agora {
+
+struct PostDraft {
+    std::optional<std::string> title;
+    std::optional<std::string> body;
+    std::optional<std::vector<std::string>> tags;
+    std::string comment;                  // edit summary
+    std::optional<int64_t> base_revision;  // 409 when the post moved on since
+};
+
+// Every write members make to posts. Each public function is one transaction: validation and
+// permission checks first, then the rows, the counters and the events, then COMMIT.
+class PostService {
+public:
+    explicit PostService(RequestContext& ctx) : ctx_(ctx) {}
+
+    int64_t ask(const PostDraft& draft);
+    int64_t answer(int64_t question_id, const PostDraft& draft);
+    void edit(int64_t post_id, const PostDraft& draft);
+    // Returns {score, my_vote}.
+    std::pair<int64_t, int> vote(int64_t post_id, int value);
+    std::pair<int64_t, int> unvote(int64_t post_id);
+    int64_t comment(int64_t post_id, const std::string& body);
+    void close(int64_t post_id, const std::string& reason);
+    void reopen(int64_t post_id);
+    void setDeleted(int64_t post_id, bool deleted);
+    void setLocked(int64_t post_id, bool locked);
+
+    // Loads the facts a permission decision needs; 404 for ids not in this tenant.
+    PostFacts facts(int64_t post_id, bool for_update = false);
+    // Splits and normalises tags ("Baking  bread" → ["baking", "bread"]), validating each.
+    std::vector<std::string> normaliseTags(const std::vector<std::string>& raw) const;
+
+private:
+    void validateTitle(const std::string& title) const;
+    void validateBody(const std::string& body) const;
+    void rateLimit(const std::string& action, const std::string& history_sql);
+    void addTags(int64_t post_id, const std::vector<std::string>& tags);
+    void removeTags(int64_t post_id, const std::vector<std::string>& tags);
+    void event(const std::string& name, json payload);
+
+    RequestContext& ctx_;
+};
+
+// good = more up- than down-votes, bad = fewer; tied posts count neither way.
+int postClass(int64_t up, int64_t down);
+
+}  // namespace agora

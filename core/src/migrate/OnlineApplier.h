@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/PgConnection.h"
+#include "migrate/Migrator.h"
+
+namespace agora::migrate {
+
+struct ApplyOptions {
+    // Ceiling for every lock wait. A file may ask for less, never for more: one long lock wait
+    // queues every other query on the table behind it.
+    int max_lock_ms = 500;
+    // Attempts per transactional step / per statement of a no-transaction step.
+    int max_attempts = 8;
+    int backoff_initial_ms = 100;
+    int backoff_max_ms = 5000;
+    std::function<void(const std::string&)> progress;
+    // Around each step (the rehearsal marks its timeline and reads statistics there).
+    std::function<void(const Step&)> before_step;
+};
+
+struct StepResult {
+    std::string step;
+    bool ok = false;
+    int64_t duration_ms = 0;  // the attempt that succeeded (or the last one)
+    int64_t total_ms = 0;     // including failed attempts and backoff
+    int attempts = 0;
+    int lock_timeouts = 0;
+    std::vector<std::string> dropped_invalid_indexes;
+    std::string error;
+    std::string sqlstate;
+    int error_line = 0;  // line in the file of the statement that failed
+
+    nlohmann::json toJson() const;
+};
+
+struct ApplyResult {
+    std::string target;
+    std::vector<StepResult> steps;
+    bool ok = true;
+    std::string error;
+
+    nlohmann::json toJson() const;
+};
+
+// Runs pending steps on a live schema without long lock queues (DESIGN decision 6):
+// - every statement runs under lock_timeout (capped at max_lock_ms); when it fires, the step's
+//   transaction rolls back and is retried with exponential backoff, so other sessions wait at
+//   most one timeout instead of queueing behind a blocked ALTER;
+// - a transactional step is all or nothing together with its ledger row, so the ledger never
+//   claims what didn't happen;
+// - a no-transaction step runs statement by statement; before CREATE INDEX CONCURRENTLY an
+//   INVALID index of the same name (left by an earlier failure) is dropped, and one left by a
+//   failure now is dropped too, because an invalid index still costs every write;
+// - applies to one target are serialised by an advisory lock, and a step another process
+//   finished meanwhile is skipped.
+// Stops at the first failing step: later steps may depend on it.
+class OnlineApplier {
+public:
+    OnlineApplier(db::PgConnection& conn, ApplyOptions options)
+        : conn_(conn), options_(std::move(options)) {}
+
+    ApplyResult apply(const std::string& schema, const std::vector<Step>& steps);
+
+    // A PostgreSQL duration setting ("500ms", "2s", "1min", "0") in milliseconds; 0 = none.
+    static int64_t parseDurationMs(std::string_view setting);
+    // Backoff before attempt `attempt` (2, 3, ...): exponential, capped, with jitter.
+    static int backoffMs(int attempt, int initial_ms, int max_ms);
+
+private:
+    StepResult runTransactional(const std::string& schema, const Step& step);
+    StepResult runStatements(const std::string& schema, const Step& step);
+    bool alreadyApplied(const std::string& schema, const Step& step);
+    void record(const std::string& schema, const Step& step, int64_t ms);
+    void capLockTimeout(bool local);
+    void resetSession();
+    void sleepBackoff(int attempt);
+
+    db::PgConnection& conn_;
+    ApplyOptions options_;
+};
+
+}  // namespace agora::migrate

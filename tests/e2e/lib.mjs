@@ -1,0 +1,182 @@
+// Shared helpers for the browser tests. tests/e2e/run.sh starts the server and sets
+// AGORA_E2E_PORT and AGORA_E2E_SCREENSHOTS; the tests drive Debian's chromium through
+// playwright-core.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const port = Number(process.env.AGORA_E2E_PORT || process.env.AGORA_E2E_BASE_PORT);
+if (!port) {
+  throw new Error('AGORA_E2E_PORT is not set: run the browser tests through tests/e2e/run.sh');
+}
+
+export const screenshotDir =
+  process.env.AGORA_E2E_SCREENSHOTS ||
+  join(process.env.AGORA_BUILD_DIR || join(dirname(fileURLToPath(import.meta.url)), '../../build'),
+    'e2e-screenshots');
+mkdirSync(screenshotDir, { recursive: true });
+
+// Demo members (`agora demo seed`, README).
+export const DEMO_PASSWORD = 'agora-demo';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// Every launch gets a fresh temporary profile (chromium.launch creates and removes it).
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.AGORA_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+}
+
+// A fresh context (own cookies and storage) and page. The page records uncaught script
+// errors in page.agoraErrors and failed subresource loads (status >= 400 or network
+// failure) in page.agoraBadRequests, so tests can assert a clean page.
+export async function newPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(20_000);
+  const page = await context.newPage();
+  page.agoraErrors = [];
+  page.agoraBadRequests = [];
+  page.on('pageerror', (e) => page.agoraErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) page.agoraErrors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.request().isNavigationRequest()) {
+      page.agoraBadRequests.push(`${r.status()} ${r.url()}`);
+    }
+  });
+  page.on('requestfailed', (r) => {
+    if (!r.isNavigationRequest()) {
+      page.agoraBadRequests.push(`failed ${r.url()} (${r.failure()?.errorText})`);
+    }
+  });
+  return { context, page };
+}
+
+// Runs fn(t, page) in its own browser context; on failure saves FAILED-<name>.png first.
+export function browserTest(name, getBrowser, fn, options = {}) {
+  return test(name, { timeout: 120_000, ...options }, async (t) => {
+    const { context, page } = await newPage(getBrowser());
+    try {
+      await fn(t, page);
+    } catch (e) {
+      await screenshot(page, `FAILED-${name}`).catch(() => {});
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+// url('cooking', '/login') -> http://cooking.localhost:PORT/login
+// The first argument is the host name before ".localhost", e.g. 'staging.cooking'.
+export function url(tenant, path = '/') {
+  return `http://${tenant}.localhost:${port}${path}`;
+}
+
+export async function screenshot(page, name) {
+  const file = join(screenshotDir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+// A username no other test (or earlier run on the same database) uses: letters, digits
+// and "_" only, at most 30 characters.
+export function uniqueName(prefix = 'e2e') {
+  const suffix = Date.now().toString(36).slice(-5) + randomBytes(4).toString('hex');
+  return `${prefix}_${suffix}`.slice(0, 30);
+}
+
+// HTTP status of the document now shown (after redirects).
+export async function documentStatus(page) {
+  return page.evaluate(() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? 0);
+}
+
+// Opens a page and returns its HTTP status.
+export async function visit(page, tenant, path = '/') {
+  const response = await page.goto(url(tenant, path));
+  return response ? response.status() : 0;
+}
+
+// Clicks a submit button and waits for the resulting document to load; returns its status.
+async function submit(page, button) {
+  const loaded = page.waitForEvent('load');
+  await button.click();
+  await loaded;
+  return documentStatus(page);
+}
+
+// Signs up through the /signup form. Returns {username, displayName, email, password,
+// status} where status is that of the page the form lands on.
+export async function signUp(page, tenant, {
+  username = uniqueName(),
+  displayName = '',
+  email = `${username}@example.test`,
+  password = `pw-${randomBytes(6).toString('hex')}`,
+} = {}) {
+  await visit(page, tenant, '/signup');
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  if (displayName) await page.getByLabel(/^Display name/).fill(displayName);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  const form = page.locator('form[action="/signup"]');
+  const status = await submit(page, form.getByRole('button', { name: 'Sign up' }));
+  return { username, displayName: displayName || username, email, password, status };
+}
+
+// Logs in through the /login form; returns the status of the page it lands on.
+export async function logIn(page, tenant, credentials) {
+  await visit(page, tenant, '/login');
+  return logInOnThisPage(page, credentials);
+}
+
+// Fills and submits the login form of the page already open.
+export async function logInOnThisPage(page, { login, password }) {
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  const form = page.locator('form[action="/login"]');
+  return submit(page, form.getByRole('button', { name: 'Log in' }));
+}
+
+// The "Account" navigation in the site header.
+export function accountNav(page) {
+  return page.getByRole('navigation', { name: 'Account' });
+}
+
+// Logs out with the header's button; returns the status of the page it lands on.
+export async function logOut(page) {
+  return submit(page, accountNav(page).getByRole('button', { name: 'Log out' }));
+}
+
+// Asserts the header shows `name` as the signed-in member, with a log-out button.
+export async function assertSignedInAs(page, name) {
+  const nav = accountNav(page);
+  assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 1,
+    `header should show the signed-in member "${name}"`);
+  assert.equal(await nav.getByRole('button', { name: 'Log out' }).count(), 1, 'header should offer "Log out"');
+  assert.equal(await nav.getByRole('link', { name: 'Log in', exact: true }).count(), 0,
+    'a signed-in member should not be offered "Log in"');
+}
+
+export async function assertSignedOut(page) {
+  const nav = accountNav(page);
+  assert.equal(await nav.getByRole('link', { name: 'Log in', exact: true }).count(), 1, 'header should offer "Log in"');
+  assert.equal(await nav.getByRole('button', { name: 'Log out' }).count(), 0, 'header should not offer "Log out"');
+}

@@ -1,0 +1,168 @@
+#include "support/HttpClient.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "http/HttpRequest.h"
+
+namespace agora::test {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(' ');
+    auto e = s.find_last_not_of(' ');
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+HttpClient::HttpClient(int port, std::string host) : port_(port), host_(std::move(host)) {}
+
+HttpClient HttpClient::asUser(const std::string& token) const {
+    HttpClient c = *this;
+    c.token_ = token;
+    return c;
+}
+
+HttpClient HttpClient::anonymous() const {
+    HttpClient c = *this;
+    c.token_.clear();
+    c.cookies_.clear();
+    return c;
+}
+
+HttpClient HttpClient::onHost(const std::string& host) const {
+    HttpClient c = *this;
+    c.host_ = host;
+    return c;
+}
+
+HttpClient& HttpClient::setHeader(const std::string& name, const std::string& value) {
+    removeHeader(name);
+    headers_.emplace_back(name, value);
+    return *this;
+}
+
+HttpClient& HttpClient::removeHeader(const std::string& name) {
+    auto key = lower(name);
+    headers_.erase(std::remove_if(headers_.begin(), headers_.end(),
+                                  [&](const auto& h) { return lower(h.first) == key; }),
+                   headers_.end());
+    return *this;
+}
+
+HttpResult HttpClient::get(const std::string& path, const Headers& extra) {
+    return send("GET", path, "", "", extra);
+}
+
+HttpResult HttpClient::post(const std::string& path, const nlohmann::json& body,
+                            const Headers& extra) {
+    return send("POST", path, body.is_null() ? "" : body.dump(),
+                body.is_null() ? "" : "application/json", extra);
+}
+
+HttpResult HttpClient::put(const std::string& path, const nlohmann::json& body,
+                           const Headers& extra) {
+    return send("PUT", path, body.is_null() ? "" : body.dump(),
+                body.is_null() ? "" : "application/json", extra);
+}
+
+HttpResult HttpClient::patch(const std::string& path, const nlohmann::json& body,
+                             const Headers& extra) {
+    return send("PATCH", path, body.is_null() ? "" : body.dump(),
+                body.is_null() ? "" : "application/json", extra);
+}
+
+HttpResult HttpClient::del(const std::string& path, const Headers& extra) {
+    return send("DELETE", path, "", "", extra);
+}
+
+HttpResult HttpClient::postForm(const std::string& path, const Form& fields, const Headers& extra) {
+    std::string body;
+    for (const auto& [k, v] : fields)
+        body += (body.empty() ? "" : "&") + urlEncode(k) + "=" + urlEncode(v);
+    return send("POST", path, body, "application/x-www-form-urlencoded", extra);
+}
+
+HttpResult HttpClient::send(const std::string& method, const std::string& path,
+                            const std::string& body, const std::string& content_type,
+                            const Headers& extra) {
+    // A fresh connection per request: tests stop and restart services, and a pooled
+    // keep-alive socket would turn that into confusing client-side errors.
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+    session.setTimeout(Poco::Timespan(15, 0));
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    // With the port, as a browser sends it: the server must strip it before the lookup.
+    req.setHost(host_, static_cast<Poco::UInt16>(port_));
+    if (!token_.empty())
+        req.set("Authorization", "Bearer " + token_);
+    if (!cookies_.empty()) {
+        std::string header;
+        for (const auto& [k, v] : cookies_)
+            header += (header.empty() ? "" : "; ") + k + "=" + v;
+        req.set("Cookie", header);
+    }
+    for (const auto& [k, v] : headers_)
+        req.set(k, v);
+    for (const auto& [k, v] : extra)
+        req.set(k, v);
+    if (!content_type.empty())
+        req.setContentType(content_type);
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+        req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+
+    Poco::Net::HTTPResponse resp;
+    std::istream& in = session.receiveResponse(resp);
+    HttpResult r;
+    r.status = static_cast<int>(resp.getStatus());
+    for (const auto& [k, v] : resp)
+        r.headers.emplace_back(lower(k), v);
+    Poco::StreamCopier::copyToString(in, r.body);
+    rememberCookies(r);
+    return r;
+}
+
+std::string HttpClient::fetchCsrf(const std::string& page) {
+    auto r = get(page);
+    auto token = r.csrfMeta();
+    if (token.empty())
+        throw std::runtime_error("no csrf-token meta on " + host_ + page + " (" + r.describe() +
+                                 ")");
+    return token;
+}
+
+std::string HttpClient::cookie(const std::string& name) const {
+    auto it = cookies_.find(name);
+    return it == cookies_.end() ? "" : it->second;
+}
+
+void HttpClient::rememberCookies(const HttpResult& r) {
+    for (const auto& set : r.headerValues("set-cookie")) {
+        auto semi = set.find(';');
+        auto pair = set.substr(0, semi);
+        auto eq = pair.find('=');
+        if (eq == std::string::npos)
+            continue;
+        auto name = trim(pair.substr(0, eq));
+        auto value = trim(pair.substr(eq + 1));
+        bool expired = value.empty() || lower(set).find("max-age=0") != std::string::npos;
+        if (expired)
+            cookies_.erase(name);
+        else
+            cookies_[name] = value;
+    }
+}
+
+}  // namespace agora::test
