@@ -51,7 +51,9 @@ protected:
     bool redisAnswers() {
         return run("redis-cli -h 127.0.0.1 -p " + port_ + " ping 2>/dev/null").second == "PONG\n";
     }
-    int restartRedis() { return run(checkoutRoot() + "/ops/redis-restart >/dev/null 2>&1").first; }
+    std::pair<int, std::string> restartRedis() {
+        return run(checkoutRoot() + "/ops/redis-restart 2>&1");
+    }
     json health(HttpClient& c) {
         auto r = c.get("/healthz");
         EXPECT_EQ(r.status, 200) << r;
@@ -85,7 +87,8 @@ TEST_F(RedisOutageTest, ServesWhileRedisIsDownAndRecovers) {
     EXPECT_EQ(down["redis"], "down") << down;
     EXPECT_EQ(down["postgresql"], "ok") << down;
 
-    ASSERT_EQ(restartRedis(), 0) << "ops/redis-restart failed";
+    auto [rc, output] = restartRedis();
+    ASSERT_EQ(rc, 0) << "ops/redis-restart failed:\n" << output;
     auto restarted = std::chrono::steady_clock::now();
     json last;
     bool recovered = TestServer::waitFor(

@@ -94,7 +94,7 @@ Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const 
         c.q("SELECT a.id, a.username, a.display_name, a.is_staff, coalesce(m.role, 'member') "
             "FROM network.sessions s JOIN network.accounts a ON a.id = s.account_id "
             "LEFT JOIN members m ON m.id = a.id "
-            "WHERE s.token_hash = $1 AND ($2::bigint IS NOT NULL) AND s.kind = $3 "
+            "WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.kind = $3 "
             "  AND s.revoked_at IS NULL AND s.expires_at > now()",
             hash, tenant.id, kind);
     if (r.empty())

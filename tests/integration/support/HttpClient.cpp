@@ -90,8 +90,11 @@ HttpResult HttpClient::del(const std::string& path, const Headers& extra) {
 
 HttpResult HttpClient::postForm(const std::string& path, const Form& fields, const Headers& extra) {
     std::string body;
-    for (const auto& [k, v] : fields)
-        body += (body.empty() ? "" : "&") + urlEncode(k) + "=" + urlEncode(v);
+    for (const auto& [k, v] : fields) {
+        if (!body.empty())
+            body += '&';
+        body.append(urlEncode(k)).append("=").append(urlEncode(v));
+    }
     return send("POST", path, body, "application/x-www-form-urlencoded", extra);
 }
 
@@ -109,8 +112,11 @@ HttpResult HttpClient::send(const std::string& method, const std::string& path,
         req.set("Authorization", "Bearer " + token_);
     if (!cookies_.empty()) {
         std::string header;
-        for (const auto& [k, v] : cookies_)
-            header += (header.empty() ? "" : "; ") + k + "=" + v;
+        for (const auto& [k, v] : cookies_) {
+            if (!header.empty())
+                header += "; ";
+            header.append(k).append("=").append(v);
+        }
         req.set("Cookie", header);
     }
     for (const auto& [k, v] : headers_)
@@ -150,14 +156,24 @@ std::string HttpClient::cookie(const std::string& name) const {
 
 void HttpClient::rememberCookies(const HttpResult& r) {
     for (const auto& set : r.headerValues("set-cookie")) {
-        auto semi = set.find(';');
-        auto pair = set.substr(0, semi);
-        auto eq = pair.find('=');
+        // "name=value; Path=/; Max-Age=N; ..." — only the pair and Max-Age matter here.
+        std::vector<std::string> parts;
+        for (size_t pos = 0; pos <= set.size();) {
+            auto semi = set.find(';', pos);
+            if (semi == std::string::npos)
+                semi = set.size();
+            parts.push_back(trim(set.substr(pos, semi - pos)));
+            pos = semi + 1;
+        }
+        auto eq = parts[0].find('=');
         if (eq == std::string::npos)
             continue;
-        auto name = trim(pair.substr(0, eq));
-        auto value = trim(pair.substr(eq + 1));
-        bool expired = value.empty() || lower(set).find("max-age=0") != std::string::npos;
+        auto name = trim(parts[0].substr(0, eq));
+        auto value = trim(parts[0].substr(eq + 1));
+        bool expired = value.empty();
+        for (size_t i = 1; i < parts.size(); ++i)
+            if (lower(parts[i]) == "max-age=0")
+                expired = true;
         if (expired)
             cookies_.erase(name);
         else
