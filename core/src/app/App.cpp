@@ -17,6 +17,16 @@ App::App(Config config, size_t pool_size) : config_(std::move(config)) {
     redis_ = std::make_unique<cache::RedisClient>(config_.redis_url);
     directory_ = std::make_unique<Directory>(*pool_);
     rate_limiter_ = std::make_unique<RateLimiter>(*redis_);
+    directory_->onNotify([this](const std::string& channel, const std::string& payload) {
+        if (channel == kCacheChannel) {
+            try {
+                page_cache_.invalidateTenant(std::stoll(payload));
+            } catch (const std::exception&) {
+                page_cache_.clear();
+            }
+        }
+    });
+    directory_->onReconnect([this] { page_cache_.clear(); });
     registerCoreSettings(settings_);
     tenant_steps_ = migrate::Migrator::loadSteps(config_.root / "migrations" / "tenant");
 }

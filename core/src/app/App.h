@@ -11,6 +11,7 @@
 #include "db/PgPool.h"
 #include "http/Metrics.h"
 #include "migrate/Migrator.h"
+#include "render/PageCache.h"
 #include "settings/SettingsRegistry.h"
 #include "tenancy/Directory.h"
 #include "util/Config.h"
@@ -35,6 +36,7 @@ public:
     PermissionService& permissions() { return permissions_; }
     EventBus& events() { return events_; }
     RateLimiter& rateLimiter() { return *rate_limiter_; }
+    PageCache& pageCache() { return page_cache_; }
     Renderer& renderer();
     Router& router();
 
@@ -58,6 +60,7 @@ private:
     PermissionService permissions_;
     EventBus events_;
     std::unique_ptr<RateLimiter> rate_limiter_;
+    PageCache page_cache_;
     std::unique_ptr<Renderer> renderer_;
     std::unique_ptr<Router> router_;
     std::vector<migrate::Step> tenant_steps_;

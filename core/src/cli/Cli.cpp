@@ -32,6 +32,9 @@ std::vector<Command> allCommands() {
     addTenantCommands(commands);
     addUserCommands(commands);
     addDemoCommands(commands);
+    addMigrateCommands(commands);
+    addBackupCommands(commands);
+    addSeedCommands(commands);
     return commands;
 }
 

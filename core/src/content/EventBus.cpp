@@ -13,11 +13,13 @@ void EventBus::publish(db::PgConnection& conn, const Tenant& tenant, const Event
     {
         std::lock_guard lock(mu_);
         auto it = subscribers_.find(event.name);
-        if (it == subscribers_.end()) return;
+        if (it == subscribers_.end())
+            return;
         subs = it->second;
     }
     for (const auto& s : subs)
-        if (s.plugin.empty() || tenant.pluginEnabled(s.plugin)) s.handler(conn, tenant, event);
+        if (s.plugin.empty() || tenant.pluginEnabled(s.plugin))
+            s.handler(conn, tenant, event);
 }
 
 }  // namespace agora

@@ -32,7 +32,8 @@ std::string renderMarkdown(const std::string& markdown) {
     }
     cmark_parser_feed(parser.get(), markdown.data(), markdown.size());
     std::unique_ptr<cmark_node, NodeDeleter> doc(cmark_parser_finish(parser.get()));
-    char* html = cmark_render_html(doc.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
+    char* html =
+        cmark_render_html(doc.get(), options, cmark_parser_get_syntax_extensions(parser.get()));
     std::string out(html);
     cmark_get_default_mem_allocator()->free(html);
     return out;

@@ -5,9 +5,8 @@
 namespace agora {
 
 const std::vector<std::string>& PermissionService::abilityIds() {
-    static const std::vector<std::string> ids = {"everyone",   "unrestricted", "edit_posts",
-                                                 "edit_tags",  "flag_close",   "flag_curate",
-                                                 "mod"};
+    static const std::vector<std::string> ids = {
+        "everyone", "unrestricted", "edit_posts", "edit_tags", "flag_close", "flag_curate", "mod"};
     return ids;
 }
 
@@ -19,17 +18,22 @@ void PermissionService::setResolver(std::string plugin, AbilityResolver resolver
 
 AbilityAnswer PermissionService::ability(db::PgConnection& c, const Tenant& t, const Viewer& v,
                                          const std::string& ability) const {
-    if (!v.signedIn()) return {false, "sign in first"};
-    if (v.isModerator()) return {true, ""};
+    if (!v.signedIn())
+        return {false, "sign in first"};
+    if (v.isModerator())
+        return {true, ""};
     AbilityResolver resolver;
     {
         std::lock_guard lock(mu_);
-        if (resolver_ && t.pluginEnabled(plugin_)) resolver = resolver_;
+        if (resolver_ && t.pluginEnabled(plugin_))
+            resolver = resolver_;
     }
     if (resolver) {
-        if (auto answer = resolver(c, t, v, ability)) return *answer;
+        if (auto answer = resolver(c, t, v, ability))
+            return *answer;
     }
-    if (ability == "everyone") return {true, ""};
+    if (ability == "everyone")
+        return {true, ""};
     return {false, "you need the " + ability + " ability"};
 }
 
@@ -41,17 +45,20 @@ Decision PermissionService::decide(db::PgConnection& c, const Tenant& t, const V
     };
     auto need = [&](const std::string& name) {
         auto a = ability(c, t, v, name);
-        if (a.granted) return allow();
+        if (a.granted)
+            return allow();
         return deny("ability_required:" + name, a.reason);
     };
     bool own = post && v.signedIn() && post->author_id == v.account_id;
     bool mod = v.isModerator();
 
     if (action == Action::ViewDeleted) {
-        if (own || mod) return allow();
+        if (own || mod)
+            return allow();
         return need("flag_curate");
     }
-    if (!v.signedIn()) return deny("unauthorized", "sign in to do that");
+    if (!v.signedIn())
+        return deny("unauthorized", "sign in to do that");
     if (post && post->deleted && action != Action::Undelete && action != Action::ViewDeleted &&
         !mod)
         return deny("deleted", "this post is deleted");
@@ -60,16 +67,20 @@ Decision PermissionService::decide(db::PgConnection& c, const Tenant& t, const V
     switch (action) {
         case Action::Ask:
         case Action::Comment:
-        case Action::Vote: return need("everyone");
+        case Action::Vote:
+            return need("everyone");
         case Action::Answer:
-            if (post && post->closed) return deny("closed", "this question is closed");
+            if (post && post->closed)
+                return deny("closed", "this question is closed");
             return need("everyone");
         case Action::Edit:
-            if (own || mod) return allow();
+            if (own || mod)
+                return allow();
             return need("edit_posts");
         case Action::Delete:
         case Action::Undelete:
-            if (own || mod) return allow();
+            if (own || mod)
+                return allow();
             return need("flag_curate");
         case Action::Close:
         case Action::Reopen:
@@ -77,8 +88,10 @@ Decision PermissionService::decide(db::PgConnection& c, const Tenant& t, const V
                 return deny("not_a_question", "only questions can be closed");
             return need("flag_close");
         case Action::Lock:
-        case Action::Unlock: return need("flag_curate");
-        case Action::ViewDeleted: break;
+        case Action::Unlock:
+            return need("flag_curate");
+        case Action::ViewDeleted:
+            break;
     }
     return deny("forbidden", "not allowed");
 }
@@ -86,8 +99,10 @@ Decision PermissionService::decide(db::PgConnection& c, const Tenant& t, const V
 void PermissionService::require(db::PgConnection& c, const Tenant& t, const Viewer& v,
                                 Action action, const PostFacts* post) const {
     auto d = decide(c, t, v, action, post);
-    if (d.allowed) return;
-    if (d.code == "unauthorized") throw Error::unauthorized(d.message);
+    if (d.allowed)
+        return;
+    if (d.code == "unauthorized")
+        throw Error::unauthorized(d.message);
     if (d.code == "closed" || d.code == "deleted")
         throw Error::conflict(d.code, d.message);
     throw Error::forbidden(d.code, d.message);
@@ -96,10 +111,13 @@ void PermissionService::require(db::PgConnection& c, const Tenant& t, const View
 std::vector<std::string> PermissionService::heldAbilities(db::PgConnection& c, const Tenant& t,
                                                           const Viewer& v) const {
     std::vector<std::string> out;
-    if (!v.signedIn()) return out;
+    if (!v.signedIn())
+        return out;
     for (const auto& id : abilityIds()) {
-        if (id == "mod" && !v.isModerator()) continue;
-        if (ability(c, t, v, id).granted) out.push_back(id);
+        if (id == "mod" && !v.isModerator())
+            continue;
+        if (ability(c, t, v, id).granted)
+            out.push_back(id);
     }
     return out;
 }

@@ -51,7 +51,7 @@ using AbilityResolver = std::function<std::optional<AbilityAnswer>(
 
 struct Decision {
     bool allowed = false;
-    std::string code;     // "ability_required:edit_posts", "locked", "unauthorized"…
+    std::string code;  // "ability_required:edit_posts", "locked", "unauthorized"…
     std::string message;
 };
 

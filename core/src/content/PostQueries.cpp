@@ -65,14 +65,16 @@ ListQuery PostQueries::listQuery(RequestContext& ctx) {
     q.tag = req.param("tag");
     auto num = [&](const std::string& name, int64_t fallback) -> int64_t {
         auto v = req.param(name);
-        if (v.empty()) return fallback;
+        if (v.empty())
+            return fallback;
         if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
             throw Error::invalid(name, name + " must be a positive number");
         return std::stoll(v);
     };
     q.page = num("page", 1);
     q.per_page = num("per_page", 30);
-    if (q.page < 1) throw Error::invalid("page", "page must be 1 or more");
+    if (q.page < 1)
+        throw Error::invalid("page", "page must be 1 or more");
     if (q.per_page < 1 || q.per_page > 100)
         throw Error::invalid("per_page", "per_page must be between 1 and 100");
     return q;
@@ -90,7 +92,7 @@ bool PostQueries::canSeeDeleted(int64_t author_id) {
 
 json PostQueries::listQuestions(const ListQuery& q) {
     auto& c = ctx_.db();
-    std::string order = q.sort == "newest" ? "p.created_at DESC"
+    std::string order = q.sort == "newest"  ? "p.created_at DESC"
                         : q.sort == "score" ? "p.score DESC, p.id DESC"
                                             : "p.last_activity_at DESC";
     int64_t offset = (q.page - 1) * q.per_page;
@@ -105,12 +107,14 @@ json PostQueries::listQuestions(const ListQuery& q) {
         rows = c.q(std::string("SELECT ") + kPostColumns + kPostJoins +
                        "JOIN post_tags pt ON pt.post_id = p.id JOIN tags t ON t.id = pt.tag_id "
                        "WHERE t.name = $3 AND p.post_type = 'question' AND p.deleted_at IS NULL "
-                       "ORDER BY " + order + " LIMIT $1 OFFSET $2",
+                       "ORDER BY " +
+                       order + " LIMIT $1 OFFSET $2",
                    q.per_page, offset, q.tag);
         total = c.q("SELECT question_count FROM tags WHERE name = $1", q.tag);
     }
     json items = json::array();
-    for (int i = 0; i < rows.rows(); ++i) items.push_back(postJson(rows, i, false));
+    for (int i = 0; i < rows.rows(); ++i)
+        items.push_back(postJson(rows, i, false));
     return {{"items", items},
             {"page", q.page},
             {"per_page", q.per_page},
@@ -125,7 +129,8 @@ json PostQueries::question(int64_t id) {
                         "WHERE (p.id = $1 AND p.post_type = 'question') OR p.parent_id = $1 "
                         "ORDER BY (p.post_type = 'question') DESC, p.score DESC, p.created_at",
                     id);
-    if (rows.empty() || rows.text(0, 1) != "question") throw Error::notFound("no question " + std::to_string(id));
+    if (rows.empty() || rows.text(0, 1) != "question")
+        throw Error::notFound("no question " + std::to_string(id));
     json q = postJson(rows, 0, true);
     if (q["deleted"].get<bool>() && !canSeeDeleted(q["author"]["id"]))
         throw Error::notFound("no question " + std::to_string(id));
@@ -142,7 +147,8 @@ json PostQueries::question(int64_t id) {
     }
     q["comments"] = json::array();
     by_id[id] = &q;
-    for (auto& a : answers) by_id[a["id"].get<int64_t>()] = &a;
+    for (auto& a : answers)
+        by_id[a["id"].get<int64_t>()] = &a;
     auto comments = c.q(
         "SELECT c.id, c.post_id, c.body_html, " ISO("c.created_at") ", c.author_id, "
         "m.display_name, c.body_md FROM comments c JOIN members m ON m.id = c.author_id "
@@ -151,21 +157,22 @@ json PostQueries::question(int64_t id) {
         id);
     for (int i = 0; i < comments.rows(); ++i) {
         auto it = by_id.find(comments.i64(i, 1));
-        if (it == by_id.end()) continue;
-        (*it->second)["comments"].push_back({{"id", comments.i64(i, 0)},
-                                              {"post_id", comments.i64(i, 1)},
-                                              {"body", comments.str(i, 6)},
-                                              {"body_html", comments.str(i, 2)},
-                                              {"created_at", comments.str(i, 3)},
-                                              {"author",
-                                               {{"id", comments.i64(i, 4)},
-                                                {"display_name", comments.str(i, 5)}}}});
+        if (it == by_id.end())
+            continue;
+        (*it->second)["comments"].push_back(
+            {{"id", comments.i64(i, 0)},
+             {"post_id", comments.i64(i, 1)},
+             {"body", comments.str(i, 6)},
+             {"body_html", comments.str(i, 2)},
+             {"created_at", comments.str(i, 3)},
+             {"author", {{"id", comments.i64(i, 4)}, {"display_name", comments.str(i, 5)}}}});
     }
     const auto& v = ctx_.viewer();
     if (v.signedIn()) {
-        auto votes = c.q("SELECT post_id, value FROM votes WHERE member_id = $2 AND post_id IN "
-                         "(SELECT id FROM posts WHERE id = $1 OR parent_id = $1)",
-                         id, v.account_id);
+        auto votes =
+            c.q("SELECT post_id, value FROM votes WHERE member_id = $2 AND post_id IN "
+                "(SELECT id FROM posts WHERE id = $1 OR parent_id = $1)",
+                id, v.account_id);
         for (int i = 0; i < votes.rows(); ++i)
             if (auto it = by_id.find(votes.i64(i, 0)); it != by_id.end())
                 (*it->second)["my_vote"] = votes.i64(i, 1);
@@ -175,8 +182,10 @@ json PostQueries::question(int64_t id) {
 }
 
 json PostQueries::post(int64_t id) {
-    auto rows = ctx_.db().q(std::string("SELECT ") + kPostColumns + kPostJoins + "WHERE p.id = $1", id);
-    if (rows.empty()) throw Error::notFound("no post " + std::to_string(id));
+    auto rows =
+        ctx_.db().q(std::string("SELECT ") + kPostColumns + kPostJoins + "WHERE p.id = $1", id);
+    if (rows.empty())
+        throw Error::notFound("no post " + std::to_string(id));
     json p = postJson(rows, 0, true);
     if (p["deleted"].get<bool>() && !canSeeDeleted(p["author"]["id"]))
         throw Error::notFound("no post " + std::to_string(id));
@@ -222,32 +231,28 @@ json PostQueries::member(int64_t id) {
         "SELECT id, username, display_name, role, " ISO("joined_at") ", question_count, "
         "answer_count, good_posts, bad_posts, post_score FROM members WHERE id = $1",
         id);
-    if (r.empty()) throw Error::notFound("no member " + std::to_string(id));
-    return {{"id", r.i64(0, 0)},
-            {"username", r.str(0, 1)},
-            {"display_name", r.str(0, 2)},
-            {"role", r.str(0, 3)},
-            {"joined_at", r.str(0, 4)},
-            {"question_count", r.i64(0, 5)},
-            {"answer_count", r.i64(0, 6)},
-            {"good_posts", r.i64(0, 7)},
-            {"bad_posts", r.i64(0, 8)},
-            {"score", r.i64(0, 9)}};
+    if (r.empty())
+        throw Error::notFound("no member " + std::to_string(id));
+    return {{"id", r.i64(0, 0)},           {"username", r.str(0, 1)},
+            {"display_name", r.str(0, 2)}, {"role", r.str(0, 3)},
+            {"joined_at", r.str(0, 4)},    {"question_count", r.i64(0, 5)},
+            {"answer_count", r.i64(0, 6)}, {"good_posts", r.i64(0, 7)},
+            {"bad_posts", r.i64(0, 8)},    {"score", r.i64(0, 9)}};
 }
 
 json PostQueries::memberPosts(int64_t id, int64_t page, int64_t per_page) {
     bool all = canSeeDeleted(id);
-    auto rows = ctx_.db().q(
-        std::string("SELECT ") + kPostColumns +
-            ", q.title AS question_title" + kPostJoins +
-            "LEFT JOIN posts q ON q.id = p.parent_id "
-            "WHERE p.author_id = $1 AND ($4 OR p.deleted_at IS NULL) "
-            "ORDER BY p.created_at DESC LIMIT $2 OFFSET $3",
-        id, per_page, (page - 1) * per_page, all);
+    auto rows = ctx_.db().q(std::string("SELECT ") + kPostColumns + ", q.title AS question_title" +
+                                kPostJoins +
+                                "LEFT JOIN posts q ON q.id = p.parent_id "
+                                "WHERE p.author_id = $1 AND ($4 OR p.deleted_at IS NULL) "
+                                "ORDER BY p.created_at DESC LIMIT $2 OFFSET $3",
+                            id, per_page, (page - 1) * per_page, all);
     json items = json::array();
     for (int i = 0; i < rows.rows(); ++i) {
         json p = postJson(rows, i, false);
-        if (!rows.isNull(i, 23)) p["question_title"] = rows.str(i, 23);
+        if (!rows.isNull(i, 23))
+            p["question_title"] = rows.str(i, 23);
         items.push_back(std::move(p));
     }
     auto m = member(id);
@@ -263,7 +268,8 @@ json PostQueries::comment(int64_t id) {
         "m.display_name FROM comments c JOIN members m ON m.id = c.author_id "
         "WHERE c.id = $1 AND c.deleted_at IS NULL",
         id);
-    if (r.empty()) throw Error::notFound("no comment " + std::to_string(id));
+    if (r.empty())
+        throw Error::notFound("no comment " + std::to_string(id));
     return {{"id", r.i64(0, 0)},
             {"post_id", r.i64(0, 1)},
             {"body", r.str(0, 2)},
@@ -285,7 +291,8 @@ json PostQueries::tags(int64_t page, int64_t per_page) {
 }
 
 json PostQueries::closeReasons() {
-    auto r = ctx_.db().q("SELECT id, name, description FROM close_reasons WHERE active ORDER BY id");
+    auto r =
+        ctx_.db().q("SELECT id, name, description FROM close_reasons WHERE active ORDER BY id");
     json items = json::array();
     for (int i = 0; i < r.rows(); ++i)
         items.push_back({{"id", r.i64(i, 0)}, {"name", r.str(i, 1)}, {"description", r.str(i, 2)}});

@@ -13,14 +13,14 @@ namespace {
 
 size_t charCount(const std::string& s) {
     // Limits count characters, not bytes: UTF-8 continuation bytes don't count.
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
+    if (b == std::string::npos)
+        return "";
     auto e = s.find_last_not_of(" \t\r\n");
     return s.substr(b, e - b + 1);
 }
@@ -28,10 +28,12 @@ std::string trim(const std::string& s) {
 std::string pgArray(const std::vector<std::string>& items) {
     std::string out = "{";
     for (size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ",";
+        if (i)
+            out += ",";
         out += "\"";
         for (char c : items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
+            if (c == '"' || c == '\\')
+                out += '\\';
             out += c;
         }
         out += "\"";
@@ -54,7 +56,17 @@ const char* kVoteHistory =
 
 }  // namespace
 
-int postClass(int64_t up, int64_t down) { return up > down ? 1 : up < down ? -1 : 0; }
+int postClass(int64_t up, int64_t down) {
+    return up > down ? 1 : up < down ? -1 : 0;
+}
+
+void PostService::commit(db::Transaction& tx) {
+    // Every server drops this tenant's cached pages when the change commits (NOTIFY is
+    // delivered at commit); this server does it right away.
+    ctx_.db().q("SELECT pg_notify('agora_cache', $1)", std::to_string(ctx_.tenant().id));
+    tx.commit();
+    ctx_.app().pageCache().invalidateTenant(ctx_.tenant().id);
+}
 
 std::vector<std::string> PostService::normaliseTags(const std::vector<std::string>& raw) const {
     static const std::regex tag_re("^[a-z0-9][a-z0-9+#.-]*$");
@@ -64,17 +76,19 @@ std::vector<std::string> PostService::normaliseTags(const std::vector<std::strin
     for (const auto& item : raw) {
         std::string word;
         auto flush = [&] {
-            if (word.empty()) return;
+            if (word.empty())
+                return;
             std::transform(word.begin(), word.end(), word.begin(),
                            [](unsigned char c) { return std::tolower(c); });
             if (static_cast<int64_t>(charCount(word)) > s.integer("limits.tag_length_max"))
-                throw Error::invalid("tags", "tag \"" + word + "\" is longer than " +
-                                                 std::to_string(s.integer("limits.tag_length_max")) +
-                                                 " characters");
+                throw Error::invalid(
+                    "tags", "tag \"" + word + "\" is longer than " +
+                                std::to_string(s.integer("limits.tag_length_max")) + " characters");
             if (!std::regex_match(word, tag_re))
-                throw Error::invalid("tags", "tag \"" + word +
-                                                 "\" may only use letters, digits and + # . -");
-            if (seen.insert(word).second) out.push_back(word);
+                throw Error::invalid(
+                    "tags", "tag \"" + word + "\" may only use letters, digits and + # . -");
+            if (seen.insert(word).second)
+                out.push_back(word);
             word.clear();
         };
         for (char c : item) {
@@ -86,8 +100,8 @@ std::vector<std::string> PostService::normaliseTags(const std::vector<std::strin
         flush();
     }
     if (static_cast<int64_t>(out.size()) > s.integer("limits.tags_max"))
-        throw Error::invalid("tags", "at most " + std::to_string(s.integer("limits.tags_max")) +
-                                         " tags");
+        throw Error::invalid("tags",
+                             "at most " + std::to_string(s.integer("limits.tags_max")) + " tags");
     return out;
 }
 
@@ -112,14 +126,15 @@ void PostService::validateBody(const std::string& body) const {
                                          std::to_string(s.integer("limits.body_min")) +
                                          " characters");
     if (n > s.integer("limits.body_max"))
-        throw Error::invalid("body", "body must be at most " +
-                                         std::to_string(s.integer("limits.body_max")) +
-                                         " characters");
+        throw Error::invalid(
+            "body",
+            "body must be at most " + std::to_string(s.integer("limits.body_max")) + " characters");
 }
 
 void PostService::rateLimit(const std::string& action, const std::string& history_sql) {
     const auto& v = ctx_.viewer();
-    if (v.isModerator()) return;
+    if (v.isModerator())
+        return;
     auto& perms = ctx_.app().permissions();
     bool established = perms.ability(ctx_.db(), ctx_.tenant(), v, "unrestricted").granted;
     std::string key = established ? "rate_limit." + action + "_per_day"
@@ -140,7 +155,8 @@ PostFacts PostService::facts(int64_t post_id, bool for_update) {
                                       "closed_at IS NOT NULL, locked_at IS NOT NULL FROM posts "
                                       "WHERE id = $1",
                          post_id);
-    if (r.empty()) throw Error::notFound("no post " + std::to_string(post_id));
+    if (r.empty())
+        throw Error::notFound("no post " + std::to_string(post_id));
     PostFacts f;
     f.id = r.i64(0, 0);
     f.author_id = r.i64(0, 1);
@@ -149,11 +165,10 @@ PostFacts PostService::facts(int64_t post_id, bool for_update) {
     f.closed = r.boolean(0, 4);
     f.locked = r.boolean(0, 5);
     // Deleted posts don't exist for those who may not see them.
-    if (f.deleted &&
-        !ctx_.app()
-             .permissions()
-             .decide(ctx_.db(), ctx_.tenant(), ctx_.viewer(), Action::ViewDeleted, &f)
-             .allowed)
+    if (f.deleted && !ctx_.app()
+                          .permissions()
+                          .decide(ctx_.db(), ctx_.tenant(), ctx_.viewer(), Action::ViewDeleted, &f)
+                          .allowed)
         throw Error::notFound("no post " + std::to_string(post_id));
     return f;
 }
@@ -161,9 +176,10 @@ PostFacts PostService::facts(int64_t post_id, bool for_update) {
 void PostService::addTags(int64_t post_id, const std::vector<std::string>& tags) {
     auto& c = ctx_.db();
     for (const auto& t : tags) {
-        auto r = c.q("INSERT INTO tags (name, question_count) VALUES ($1, 1) ON CONFLICT (name) "
-                     "DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
-                     t);
+        auto r =
+            c.q("INSERT INTO tags (name, question_count) VALUES ($1, 1) ON CONFLICT (name) "
+                "DO UPDATE SET question_count = tags.question_count + 1 RETURNING id",
+                t);
         c.q("INSERT INTO post_tags (post_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             post_id, r.i64(0, 0));
     }
@@ -188,22 +204,26 @@ int64_t PostService::ask(const PostDraft& d) {
     validateTitle(title);
     validateBody(body);
     auto tags = normaliseTags(d.tags.value_or(std::vector<std::string>{}));
-    if (tags.empty()) throw Error::invalid("tags", "add at least one tag");
+    if (tags.empty())
+        throw Error::invalid("tags", "add at least one tag");
     rateLimit("questions", kQuestionHistory);
     db::Transaction tx(c);
-    auto r = c.q("INSERT INTO posts (post_type, author_id, title, body_md, body_html, tags) "
-                 "VALUES ('question', $1, $2, $3, $4, $5::text[]) RETURNING id",
-                 v.account_id, title, body, renderMarkdown(body), pgArray(tags));
+    auto r =
+        c.q("INSERT INTO posts (post_type, author_id, title, body_md, body_html, tags) "
+            "VALUES ('question', $1, $2, $3, $4, $5::text[]) RETURNING id",
+            v.account_id, title, body, renderMarkdown(body), pgArray(tags));
     int64_t id = r.i64(0, 0);
     addTags(id, tags);
     c.q("INSERT INTO revisions (post_id, number, editor_id, title, body_md, tags, comment) "
         "VALUES ($1, 1, $2, $3, $4, $5::text[], 'asked')",
         id, v.account_id, title, body, pgArray(tags));
-    c.q("UPDATE members SET question_count = question_count + 1, last_seen_at = now() WHERE id = $1",
+    c.q("UPDATE members SET question_count = question_count + 1, last_seen_at = now() WHERE id = "
+        "$1",
         v.account_id);
     c.q("UPDATE site_counters SET questions = questions + 1 WHERE id = 1");
-    event("post.created", {{"post_id", id}, {"post_type", "question"}, {"author_id", v.account_id}});
-    tx.commit();
+    event("post.created",
+          {{"post_id", id}, {"post_type", "question"}, {"author_id", v.account_id}});
+    commit(tx);
     ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "questions");
     return id;
 }
@@ -211,17 +231,20 @@ int64_t PostService::ask(const PostDraft& d) {
 int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
     const auto& v = ctx_.viewer();
     auto& c = ctx_.db();
-    if (!v.signedIn()) throw Error::unauthorized();
+    if (!v.signedIn())
+        throw Error::unauthorized();
     std::string body = d.body.value_or("");
     validateBody(body);
     rateLimit("answers", kAnswerHistory);
     db::Transaction tx(c);
     auto q = facts(question_id, true);
-    if (!q.is_question) throw Error::notFound("no question " + std::to_string(question_id));
+    if (!q.is_question)
+        throw Error::notFound("no question " + std::to_string(question_id));
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Answer, &q);
-    auto r = c.q("INSERT INTO posts (post_type, parent_id, author_id, body_md, body_html) "
-                 "VALUES ('answer', $1, $2, $3, $4) RETURNING id",
-                 question_id, v.account_id, body, renderMarkdown(body));
+    auto r =
+        c.q("INSERT INTO posts (post_type, parent_id, author_id, body_md, body_html) "
+            "VALUES ('answer', $1, $2, $3, $4) RETURNING id",
+            question_id, v.account_id, body, renderMarkdown(body));
     int64_t id = r.i64(0, 0);
     c.q("INSERT INTO revisions (post_id, number, editor_id, body_md, comment) "
         "VALUES ($1, 1, $2, $3, 'answered')",
@@ -235,7 +258,7 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
                            {"post_type", "answer"},
                            {"question_id", question_id},
                            {"author_id", v.account_id}});
-    tx.commit();
+    commit(tx);
     ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "answers");
     return id;
 }
@@ -243,15 +266,18 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
 void PostService::edit(int64_t post_id, const PostDraft& d) {
     const auto& v = ctx_.viewer();
     auto& c = ctx_.db();
-    if (!v.signedIn()) throw Error::unauthorized();
-    if (charCount(d.comment) > static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
+    if (!v.signedIn())
+        throw Error::unauthorized();
+    if (charCount(d.comment) >
+        static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
         throw Error::invalid("comment", "edit summary is too long");
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Edit, &f);
-    auto cur = c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
-                   "coalesce(parent_id, id) FROM posts WHERE id = $1",
-                   post_id);
+    auto cur =
+        c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
+            "coalesce(parent_id, id) FROM posts WHERE id = $1",
+            post_id);
     std::string title = cur.str(0, 0), body = cur.str(0, 1);
     auto old_tags = json::parse(cur.str(0, 2)).get<std::vector<std::string>>();
     int64_t revision = cur.i64(0, 3);
@@ -273,7 +299,8 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     }
     if (d.tags && question) {
         new_tags = normaliseTags(*d.tags);
-        if (new_tags.empty()) throw Error::invalid("tags", "add at least one tag");
+        if (new_tags.empty())
+            throw Error::invalid("tags", "add at least one tag");
     }
     if (new_title == title && new_body == body && new_tags == old_tags)
         throw Error::invalid("body", "the edit changes nothing");
@@ -286,9 +313,11 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
         c.q("UPDATE posts SET last_activity_at = now() WHERE id = $1", question_id);
     std::vector<std::string> removed, added;
     for (const auto& t : old_tags)
-        if (std::find(new_tags.begin(), new_tags.end(), t) == new_tags.end()) removed.push_back(t);
+        if (std::find(new_tags.begin(), new_tags.end(), t) == new_tags.end())
+            removed.push_back(t);
     for (const auto& t : new_tags)
-        if (std::find(old_tags.begin(), old_tags.end(), t) == old_tags.end()) added.push_back(t);
+        if (std::find(old_tags.begin(), old_tags.end(), t) == old_tags.end())
+            added.push_back(t);
     removeTags(post_id, removed);
     addTags(post_id, added);
     c.q("INSERT INTO revisions (post_id, number, editor_id, title, body_md, tags, comment) "
@@ -300,14 +329,16 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
                           {"editor_id", v.account_id},
                           {"author_id", f.author_id},
                           {"revision", revision + 1}});
-    tx.commit();
+    commit(tx);
 }
 
 std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
     const auto& v = ctx_.viewer();
     auto& c = ctx_.db();
-    if (!v.signedIn()) throw Error::unauthorized();
-    if (value != 1 && value != -1) throw Error::invalid("value", "value must be 1 or -1");
+    if (!v.signedIn())
+        throw Error::unauthorized();
+    if (value != 1 && value != -1)
+        throw Error::invalid("value", "value must be 1 or -1");
     {
         auto f = facts(post_id);
         if (f.author_id == v.account_id)
@@ -318,12 +349,12 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
     // The post row lock serialises every vote on this post: counters stay exact and two
     // identical requests racing leave one vote.
     auto f = facts(post_id, true);
-    auto existing = c.q("SELECT value FROM votes WHERE post_id = $1 AND member_id = $2", post_id,
-                        v.account_id);
+    auto existing =
+        c.q("SELECT value FROM votes WHERE post_id = $1 AND member_id = $2", post_id, v.account_id);
     int old = existing.empty() ? 0 : static_cast<int>(existing.i64(0, 0));
     if (old == value) {
         auto s = c.q("SELECT score FROM posts WHERE id = $1", post_id);
-        tx.commit();
+        commit(tx);
         return {s.i64(0, 0), value};
     }
     if (old == 0) {
@@ -338,13 +369,18 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
     auto before = c.q("SELECT up_votes, down_votes FROM posts WHERE id = $1", post_id);
     int64_t up = before.i64(0, 0), down = before.i64(0, 1);
     int old_class = postClass(up, down);
-    if (old == 1) --up;
-    if (old == -1) --down;
-    if (value == 1) ++up;
-    if (value == -1) ++down;
+    if (old == 1)
+        --up;
+    if (old == -1)
+        --down;
+    if (value == 1)
+        ++up;
+    if (value == -1)
+        ++down;
     int new_class = postClass(up, down);
-    c.q("UPDATE posts SET up_votes = $2::int, down_votes = $3::int, score = $2::int - $3::int WHERE id = $1", post_id,
-        up, down);
+    c.q("UPDATE posts SET up_votes = $2::int, down_votes = $3::int, score = $2::int - $3::int "
+        "WHERE id = $1",
+        post_id, up, down);
     c.q("UPDATE members SET post_score = post_score + $2, "
         "good_posts = good_posts + $3, bad_posts = bad_posts + $4 WHERE id = $1",
         f.author_id, value - old, (new_class == 1) - (old_class == 1),
@@ -356,15 +392,17 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
                                                     {"old_value", old},
                                                     {"class_before", old_class},
                                                     {"class_after", new_class}});
-    tx.commit();
-    if (old == 0) ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "votes");
+    commit(tx);
+    if (old == 0)
+        ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "votes");
     return {up - down, value};
 }
 
 std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
     const auto& v = ctx_.viewer();
     auto& c = ctx_.db();
-    if (!v.signedIn()) throw Error::unauthorized();
+    if (!v.signedIn())
+        throw Error::unauthorized();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     auto gone = c.q("DELETE FROM votes WHERE post_id = $1 AND member_id = $2 RETURNING value",
@@ -372,16 +410,19 @@ std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
     auto before = c.q("SELECT up_votes, down_votes FROM posts WHERE id = $1", post_id);
     int64_t up = before.i64(0, 0), down = before.i64(0, 1);
     if (gone.empty()) {
-        tx.commit();
+        commit(tx);
         return {up - down, 0};
     }
     int old = static_cast<int>(gone.i64(0, 0));
     int old_class = postClass(up, down);
-    if (old == 1) --up;
-    if (old == -1) --down;
+    if (old == 1)
+        --up;
+    if (old == -1)
+        --down;
     int new_class = postClass(up, down);
-    c.q("UPDATE posts SET up_votes = $2::int, down_votes = $3::int, score = $2::int - $3::int WHERE id = $1", post_id,
-        up, down);
+    c.q("UPDATE posts SET up_votes = $2::int, down_votes = $3::int, score = $2::int - $3::int "
+        "WHERE id = $1",
+        post_id, up, down);
     c.q("UPDATE members SET post_score = post_score - $2, "
         "good_posts = good_posts + $3, bad_posts = bad_posts + $4 WHERE id = $1",
         f.author_id, old, (new_class == 1) - (old_class == 1),
@@ -392,14 +433,15 @@ std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
                            {"old_value", old},
                            {"class_before", old_class},
                            {"class_after", new_class}});
-    tx.commit();
+    commit(tx);
     return {up - down, 0};
 }
 
 int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     const auto& v = ctx_.viewer();
     auto& c = ctx_.db();
-    if (!v.signedIn()) throw Error::unauthorized();
+    if (!v.signedIn())
+        throw Error::unauthorized();
     std::string body = trim(raw);
     auto s = ctx_.settings();
     auto n = static_cast<int64_t>(charCount(body));
@@ -415,16 +457,18 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Comment, &f);
-    auto r = c.q("INSERT INTO comments (post_id, author_id, body_md, body_html) VALUES ($1, $2, "
-                 "$3, $4) RETURNING id",
-                 post_id, v.account_id, body, renderMarkdown(body));
+    auto r =
+        c.q("INSERT INTO comments (post_id, author_id, body_md, body_html) VALUES ($1, $2, "
+            "$3, $4) RETURNING id",
+            post_id, v.account_id, body, renderMarkdown(body));
     c.q("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1", post_id);
     c.q("UPDATE posts SET last_activity_at = now() WHERE id = (SELECT coalesce(parent_id, id) FROM "
         "posts WHERE id = $1)",
         post_id);
     int64_t id = r.i64(0, 0);
-    event("comment.created", {{"comment_id", id}, {"post_id", post_id}, {"author_id", v.account_id}});
-    tx.commit();
+    event("comment.created",
+          {{"comment_id", id}, {"post_id", post_id}, {"author_id", v.account_id}});
+    commit(tx);
     ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "comments");
     return id;
 }
@@ -435,11 +479,14 @@ void PostService::close(int64_t post_id, const std::string& reason) {
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Close, &f);
-    if (f.closed) throw Error::conflict("already_closed", "this question is already closed");
-    auto r = c.q("SELECT id FROM close_reasons WHERE active AND (name = lower($1) OR id::text = $1)",
-                 reason);
+    if (f.closed)
+        throw Error::conflict("already_closed", "this question is already closed");
+    auto r =
+        c.q("SELECT id FROM close_reasons WHERE active AND (name = lower($1) OR id::text = $1)",
+            reason);
     if (r.empty()) {
-        auto names = c.q("SELECT string_agg(name, ', ' ORDER BY id) FROM close_reasons WHERE active");
+        auto names =
+            c.q("SELECT string_agg(name, ', ' ORDER BY id) FROM close_reasons WHERE active");
         throw Error::invalid("reason", "reason must be one of: " + names.str(0, 0));
     }
     c.q("UPDATE posts SET closed_at = now(), closed_by = $2, close_reason_id = $3 WHERE id = $1",
@@ -447,7 +494,7 @@ void PostService::close(int64_t post_id, const std::string& reason) {
     c.q("INSERT INTO post_events (post_id, actor_id, kind, reason) VALUES ($1, $2, 'closed', $3)",
         post_id, v.account_id, reason);
     event("post.closed", {{"post_id", post_id}, {"actor_id", v.account_id}});
-    tx.commit();
+    commit(tx);
 }
 
 void PostService::reopen(int64_t post_id) {
@@ -456,13 +503,14 @@ void PostService::reopen(int64_t post_id) {
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Reopen, &f);
-    if (!f.closed) throw Error::conflict("not_closed", "this question is not closed");
+    if (!f.closed)
+        throw Error::conflict("not_closed", "this question is not closed");
     c.q("UPDATE posts SET closed_at = NULL, closed_by = NULL, close_reason_id = NULL WHERE id = $1",
         post_id);
     c.q("INSERT INTO post_events (post_id, actor_id, kind) VALUES ($1, $2, 'reopened')", post_id,
         v.account_id);
     event("post.reopened", {{"post_id", post_id}, {"actor_id", v.account_id}});
-    tx.commit();
+    commit(tx);
 }
 
 void PostService::setDeleted(int64_t post_id, bool deleted) {
@@ -470,15 +518,17 @@ void PostService::setDeleted(int64_t post_id, bool deleted) {
     auto& c = ctx_.db();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, deleted ? Action::Delete : Action::Undelete,
-                                     &f);
+    ctx_.app().permissions().require(c, ctx_.tenant(), v,
+                                     deleted ? Action::Delete : Action::Undelete, &f);
     if (f.deleted == deleted)
-        throw Error::conflict(deleted ? "already_deleted" : "not_deleted",
-                              deleted ? "this post is already deleted" : "this post is not deleted");
-    auto r = c.q("UPDATE posts SET deleted_at = CASE WHEN $2 THEN now() END, "
-                 "deleted_by = CASE WHEN $2 THEN $3::bigint END WHERE id = $1 "
-                 "RETURNING post_type, parent_id, tags",
-                 post_id, deleted, v.account_id);
+        throw Error::conflict(
+            deleted ? "already_deleted" : "not_deleted",
+            deleted ? "this post is already deleted" : "this post is not deleted");
+    auto r =
+        c.q("UPDATE posts SET deleted_at = CASE WHEN $2 THEN now() END, "
+            "deleted_by = CASE WHEN $2 THEN $3::bigint END WHERE id = $1 "
+            "RETURNING post_type, parent_id, tags",
+            post_id, deleted, v.account_id);
     bool question = r.text(0, 0) == "question";
     int delta = deleted ? -1 : 1;
     if (question) {
@@ -490,14 +540,15 @@ void PostService::setDeleted(int64_t post_id, bool deleted) {
         c.q("UPDATE site_counters SET questions = questions + $1 WHERE id = 1", delta);
     } else {
         c.q("UPDATE posts SET answer_count = answer_count + $2 WHERE id = $1", r.i64(0, 1), delta);
-        c.q("UPDATE members SET answer_count = answer_count + $2 WHERE id = $1", f.author_id, delta);
+        c.q("UPDATE members SET answer_count = answer_count + $2 WHERE id = $1", f.author_id,
+            delta);
         c.q("UPDATE site_counters SET answers = answers + $1 WHERE id = 1", delta);
     }
     c.q("INSERT INTO post_events (post_id, actor_id, kind) VALUES ($1, $2, $3)", post_id,
         v.account_id, deleted ? "deleted" : "undeleted");
     event(deleted ? "post.deleted" : "post.undeleted",
           {{"post_id", post_id}, {"author_id", f.author_id}, {"actor_id", v.account_id}});
-    tx.commit();
+    commit(tx);
 }
 
 void PostService::setLocked(int64_t post_id, bool locked) {
@@ -515,7 +566,7 @@ void PostService::setLocked(int64_t post_id, bool locked) {
         post_id, locked, v.account_id);
     c.q("INSERT INTO post_events (post_id, actor_id, kind) VALUES ($1, $2, $3)", post_id,
         v.account_id, locked ? "locked" : "unlocked");
-    tx.commit();
+    commit(tx);
 }
 
 }  // namespace agora

@@ -13,7 +13,7 @@ struct PostDraft {
     std::optional<std::string> title;
     std::optional<std::string> body;
     std::optional<std::vector<std::string>> tags;
-    std::string comment;                  // edit summary
+    std::string comment;                   // edit summary
     std::optional<int64_t> base_revision;  // 409 when the post moved on since
 };
 
@@ -47,6 +47,7 @@ private:
     void addTags(int64_t post_id, const std::vector<std::string>& tags);
     void removeTags(int64_t post_id, const std::vector<std::string>& tags);
     void event(const std::string& name, json payload);
+    void commit(db::Transaction& tx);
 
     RequestContext& ctx_;
 };

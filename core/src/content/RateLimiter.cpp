@@ -46,10 +46,11 @@ void RateLimiter::check(db::PgConnection& c, const Tenant& t, int64_t member,
     int64_t count = -1, oldest = 0;
     if (redis_.enabled()) {
         forgetDirty();
-        auto replies = redis_.pipeline({{"ZREMRANGEBYSCORE", k, "-inf", std::to_string(now - kWindowMs)},
-                                        {"ZSCORE", k, kSeeded},
-                                        {"ZCARD", k},
-                                        {"ZRANGE", k, "0", "0", "WITHSCORES"}});
+        auto replies =
+            redis_.pipeline({{"ZREMRANGEBYSCORE", k, "-inf", std::to_string(now - kWindowMs)},
+                             {"ZSCORE", k, kSeeded},
+                             {"ZCARD", k},
+                             {"ZRANGE", k, "0", "0", "WITHSCORES"}});
         if (replies[0].ok && replies[1].ok) {
             if (!replies[1].nil) {
                 count = replies[2].integer - 1;
@@ -62,7 +63,8 @@ void RateLimiter::check(db::PgConnection& c, const Tenant& t, int64_t member,
                 count = rows.rows();
                 for (int i = 0; i < rows.rows(); ++i) {
                     int64_t at = rows.i64(i, 0);
-                    if (oldest == 0 || at < oldest) oldest = at;
+                    if (oldest == 0 || at < oldest)
+                        oldest = at;
                     zadd.push_back(std::to_string(at));
                     zadd.push_back("h" + std::to_string(at) + "-" + std::to_string(i));
                 }
@@ -75,7 +77,8 @@ void RateLimiter::check(db::PgConnection& c, const Tenant& t, int64_t member,
         count = rows.rows();
         for (int i = 0; i < rows.rows(); ++i) {
             int64_t at = rows.i64(i, 0);
-            if (oldest == 0 || at < oldest) oldest = at;
+            if (oldest == 0 || at < oldest)
+                oldest = at;
         }
     }
     if (count >= limit) {
@@ -86,12 +89,12 @@ void RateLimiter::check(db::PgConnection& c, const Tenant& t, int64_t member,
 }
 
 void RateLimiter::record(const Tenant& t, int64_t member, const std::string& action) {
-    if (!redis_.enabled()) return;
+    if (!redis_.enabled())
+        return;
     static thread_local std::mt19937_64 rng{std::random_device{}()};
     std::string k = key(t, member, action);
     int64_t now = nowMs();
-    auto replies = redis_.pipeline(
-        {{"ZSCORE", k, kSeeded}});
+    auto replies = redis_.pipeline({{"ZSCORE", k, kSeeded}});
     if (!replies[0].ok) {
         std::lock_guard lock(mu_);
         dirty_.insert(k);
@@ -99,9 +102,11 @@ void RateLimiter::record(const Tenant& t, int64_t member, const std::string& act
     }
     // Unseeded keys are left alone: the next check seeds them from PostgreSQL, which already
     // holds this action.
-    if (replies[0].nil) return;
-    auto r = redis_.pipeline({{"ZADD", k, std::to_string(now), std::to_string(now) + "-" + std::to_string(rng())},
-                              {"PEXPIRE", k, std::to_string(kWindowMs)}});
+    if (replies[0].nil)
+        return;
+    auto r = redis_.pipeline(
+        {{"ZADD", k, std::to_string(now), std::to_string(now) + "-" + std::to_string(rng())},
+         {"PEXPIRE", k, std::to_string(kWindowMs)}});
     if (!r[0].ok) {
         std::lock_guard lock(mu_);
         dirty_.insert(k);

@@ -10,12 +10,23 @@ std::string escapeHtml(const std::string& s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -36,7 +47,8 @@ std::vector<std::string> tokens(const std::string& s) {
             cur.clear();
         }
     }
-    if (!cur.empty()) out.push_back(cur);
+    if (!cur.empty())
+        out.push_back(cur);
     return out;
 }
 
@@ -49,16 +61,20 @@ std::string diffHtml(const std::string& before, const std::string& after) {
     std::string out;
     int state = 0;  // 0 common, -1 in <del>, 1 in <ins>
     auto close = [&] {
-        if (state == -1) out += "</del>";
-        if (state == 1) out += "</ins>";
+        if (state == -1)
+            out += "</del>";
+        if (state == 1)
+            out += "</ins>";
         state = 0;
     };
     for (const auto& [word, info] : diff.getSes().getSequence()) {
         int kind = info.type == dtl::SES_DELETE ? -1 : info.type == dtl::SES_ADD ? 1 : 0;
         if (kind != state) {
             close();
-            if (kind == -1) out += "<del>";
-            if (kind == 1) out += "<ins>";
+            if (kind == -1)
+                out += "<del>";
+            if (kind == 1)
+                out += "<ins>";
             state = kind;
         }
         out += escapeHtml(word);

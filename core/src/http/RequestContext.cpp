@@ -115,6 +115,8 @@ std::string RequestContext::csrfToken() {
     const auto& v = viewer();
     if (v.signedIn() && v.auth == "cookie")
         return crypto::hmacHex(app_.secret(), "s:" + v.session_hash);
+    if (shared_page_)
+        return "";
     std::string seed = req_.cookie("agora_csrf");
     if (seed.empty()) {
         if (anon_seed_.empty()) {

@@ -60,6 +60,9 @@ public:
     std::optional<std::string> input(const std::string& name);
 
     std::string csrfToken();
+    // An anonymous page that may be cached for every anonymous reader: no per-visitor token.
+    void markShared() { shared_page_ = true; }
+    bool sharedPage() const { return shared_page_; }
     // Refuses a state-changing request that carries ambient credentials (cookies) or comes from
     // a form without the matching token.
     void checkCsrf();
@@ -84,6 +87,7 @@ private:
     std::optional<json> body_;
     std::optional<std::map<std::string, std::string>> form_;
     std::string anon_seed_;
+    bool shared_page_ = false;
 };
 
 }  // namespace agora

@@ -74,11 +74,9 @@ const std::vector<LintRule> kRules = {
      "as long as the work takes",
      "start the step with SET statement_timeout = '...' sized from the rehearsal (0 only for "
      "CREATE INDEX CONCURRENTLY and batched work measured in a rehearsal)"},
-    {"allow-without-reason",
-     "an opt-out must say why the statement is safe here",
+    {"allow-without-reason", "an opt-out must say why the statement is safe here",
      "write `-- agora:allow RULE_ID because <why this is safe here>`"},
-    {"unknown-rule",
-     "an opt-out names a rule that doesn't exist",
+    {"unknown-rule", "an opt-out names a rule that doesn't exist",
      "use one of the ids printed by agora migrate lint --rules"},
     {"bad-directive",
      "an `-- agora:` comment the tools don't understand is ignored, which is never what its "
@@ -89,33 +87,75 @@ const std::vector<LintRule> kRules = {
 
 // Functions whose value changes per row: a default using one is evaluated for every existing
 // row, which PostgreSQL does by rewriting the table.
-const std::set<std::string> kVolatile = {
-    "random",         "random_normal",    "gen_random_uuid",  "uuid_generate_v1",
-    "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday",
-    "nextval",        "currval",          "setval",           "txid_current_if_assigned",
-    "gen_random_bytes", "pg_backend_pid", "random_string"};
+const std::set<std::string> kVolatile = {"random",
+                                         "random_normal",
+                                         "gen_random_uuid",
+                                         "uuid_generate_v1",
+                                         "uuid_generate_v1mc",
+                                         "uuid_generate_v4",
+                                         "clock_timestamp",
+                                         "timeofday",
+                                         "nextval",
+                                         "currval",
+                                         "setval",
+                                         "txid_current_if_assigned",
+                                         "gen_random_bytes",
+                                         "pg_backend_pid",
+                                         "random_string"};
 
 // Stable or immutable functions: evaluated once when the column is added and stored as the
 // "missing value" in the catalog (PostgreSQL 11+), so no rewrite. now() is stable: existing rows
 // all get the statement's timestamp, and the table is not rewritten (measured: relfilenode
 // unchanged).
-const std::set<std::string> kNonVolatile = {
-    "now",          "current_timestamp", "current_date",  "localtimestamp",
-    "localtime",    "statement_timestamp", "transaction_timestamp", "lower",
-    "upper",        "coalesce",          "nullif",        "greatest",
-    "least",        "jsonb_build_object", "jsonb_build_array", "json_build_object",
-    "json_build_array", "to_jsonb",      "to_json",       "array",
-    "cast",         "make_interval",     "make_date",     "make_timestamptz",
-    "date_trunc",   "concat",            "length",        "abs",
-    "round",        "trim",              "replace",       "substr",
-    "substring",    "timezone",          "md5",           "row",
-    "jsonb",        "interval",          "array_fill",    "current_setting",
-    "current_user", "session_user",      "left",          "right"};
+const std::set<std::string> kNonVolatile = {"now",
+                                            "current_timestamp",
+                                            "current_date",
+                                            "localtimestamp",
+                                            "localtime",
+                                            "statement_timestamp",
+                                            "transaction_timestamp",
+                                            "lower",
+                                            "upper",
+                                            "coalesce",
+                                            "nullif",
+                                            "greatest",
+                                            "least",
+                                            "jsonb_build_object",
+                                            "jsonb_build_array",
+                                            "json_build_object",
+                                            "json_build_array",
+                                            "to_jsonb",
+                                            "to_json",
+                                            "array",
+                                            "cast",
+                                            "make_interval",
+                                            "make_date",
+                                            "make_timestamptz",
+                                            "date_trunc",
+                                            "concat",
+                                            "length",
+                                            "abs",
+                                            "round",
+                                            "trim",
+                                            "replace",
+                                            "substr",
+                                            "substring",
+                                            "timezone",
+                                            "md5",
+                                            "row",
+                                            "jsonb",
+                                            "interval",
+                                            "array_fill",
+                                            "current_setting",
+                                            "current_user",
+                                            "session_user",
+                                            "left",
+                                            "right"};
 
 // Words followed by "(" that are type modifiers, not function calls.
-const std::set<std::string> kTypeWords = {"numeric", "decimal",   "varchar",  "char",
+const std::set<std::string> kTypeWords = {"numeric",   "decimal", "varchar",   "char",
                                           "character", "varying", "timestamp", "timestamptz",
-                                          "time",    "bit",       "float",    "interval"};
+                                          "time",      "bit",     "float",     "interval"};
 
 std::string firstLine(const std::string& sql) {
     auto nl = sql.find('\n');
@@ -315,10 +355,10 @@ private:
             if (!d)
                 continue;
             if (!d->error.empty()) {
-                std::string rule = d->kind == "allow" && d->error.find("no reason") !=
-                                                             std::string::npos
-                                       ? "allow-without-reason"
-                                       : "bad-directive";
+                std::string rule =
+                    d->kind == "allow" && d->error.find("no reason") != std::string::npos
+                        ? "allow-without-reason"
+                        : "bad-directive";
                 add(rule, c.line, d->error, "-- " + c.text, /*suppressible=*/false);
                 continue;
             }
@@ -575,7 +615,7 @@ private:
             if (c.accept("TO")) {
                 if (!contract_)
                     flag("rename-outside-contract", stmt_->line,
-                     "renaming table " + *table + " breaks code that still uses the old name");
+                         "renaming table " + *table + " breaks code that still uses the old name");
                 if (auto n = c.name())
                     created_.erase(*n);
                 return;
@@ -613,8 +653,8 @@ private:
             if (c.acceptSeq({"SET", "NOT", "NULL"})) {
                 if (!known_.not_null_proven.count({table, *col}))
                     flag("set-not-null", line,
-                         "SET NOT NULL on " + table + "." + *col +
-                             " with no validated CHECK (" + *col +
+                         "SET NOT NULL on " + table + "." + *col + " with no validated CHECK (" +
+                             *col +
                              " IS NOT NULL) in an earlier step scans the table under an ACCESS "
                              "EXCLUSIVE lock");
             } else if (c.acceptSeq({"SET", "DATA", "TYPE"}) || c.accept("TYPE")) {
@@ -769,8 +809,9 @@ private:
                 continue;
             if (kVolatile.count(fn))
                 return fn + "()";
-            return fn + "() (volatility unknown to the linter; if it is STABLE or IMMUTABLE, "
-                        "opt out with that reason)";
+            return fn +
+                   "() (volatility unknown to the linter; if it is STABLE or IMMUTABLE, "
+                   "opt out with that reason)";
         }
         return std::nullopt;
     }

@@ -42,8 +42,9 @@ MigrationPlan MigrationPlan::load(const std::filesystem::path& root) {
 }
 
 static void requireLedger(db::PgConnection& conn) {
-    auto r = conn.q("SELECT to_regclass('network.schema_migrations') IS NOT NULL AND "
-                    "to_regclass('network.tenants') IS NOT NULL");
+    auto r = conn.q(
+        "SELECT to_regclass('network.schema_migrations') IS NOT NULL AND "
+        "to_regclass('network.tenants') IS NOT NULL");
     if (!r.boolean(0, 0))
         throw Error::unavailable(
             "the network schema is not initialised (run agora network init first)");
@@ -66,8 +67,8 @@ std::vector<Target> MigrationPlan::targets(db::PgConnection& conn) {
     network.schema = "network";
     network.status = "active";
     out.push_back(network);
-    auto r = conn.q(
-        "SELECT id, slug, schema_name, staging_of, status FROM network.tenants ORDER BY id");
+    auto r =
+        conn.q("SELECT id, slug, schema_name, staging_of, status FROM network.tenants ORDER BY id");
     for (int i = 0; i < r.rows(); ++i)
         out.push_back(targetFrom(r, i));
     return out;
@@ -137,12 +138,11 @@ std::vector<Step> MigrationPlan::pending(db::PgConnection& conn, const Target& t
     auto st = status(conn, target);
     for (const auto& s : st.steps) {
         if (s.state == "edited")
-            throw Error::conflict("migration_edited",
-                                  "migration " + s.step + " was edited after it was applied to " +
-                                      target.schema + " (ledger checksum " +
-                                      s.applied_checksum.substr(0, 12) + ", file " +
-                                      s.checksum.substr(0, 12) +
-                                      "); add a new numbered step instead");
+            throw Error::conflict(
+                "migration_edited",
+                "migration " + s.step + " was edited after it was applied to " + target.schema +
+                    " (ledger checksum " + s.applied_checksum.substr(0, 12) + ", file " +
+                    s.checksum.substr(0, 12) + "); add a new numbered step instead");
     }
     std::vector<Step> out;
     for (const auto& s : stepsFor(target)) {

@@ -186,7 +186,8 @@ SqlScript SqlScript::parse(std::string_view sql) {
             push(SqlToken::Kind::Word, std::string(sql.substr(i, j - i)), at, begin);
             advance(j);
         } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-                   (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
+                   (c == '.' && i + 1 < n &&
+                    std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
             size_t j = i + 1;
             while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '.' ||
                              sql[j] == '_'))

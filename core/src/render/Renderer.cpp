@@ -21,35 +21,53 @@ struct Renderer::Compiled {
 
 namespace {
 
-data toData(const json& j) {
+// Builds kainjow data in place: its setters copy, so building children first and inserting
+// them would copy every subtree once per level of nesting.
+void fill(data& out, const json& j) {
     switch (j.type()) {
         case json::value_t::object: {
-            data d{data::type::object};
+            out = data(data::type::object);
             for (auto it = j.begin(); it != j.end(); ++it)
-                d.set(it.key(), toData(it.value()));
-            return d;
+                fill(out[it.key()], it.value());
+            return;
         }
         case json::value_t::array: {
-            data d{data::type::list};
-            for (const auto& e : j)
-                d.push_back(toData(e));
-            return d;
+            out = data(data::type::list);
+            // list_value() is the only access kainjow offers; elements are filled in place.
+            auto& items = const_cast<kainjow::mustache::basic_list<std::string>&>(out.list_value());
+            items.reserve(j.size());
+            for (const auto& e : j) {
+                items.emplace_back();
+                fill(items.back(), e);
+            }
+            return;
         }
         case json::value_t::string:
-            return data(j.get_ref<const std::string&>());
+            out = data(j.get_ref<const std::string&>());
+            return;
         case json::value_t::boolean:
-            return data(j.get<bool>());
+            out = data(j.get<bool>());
+            return;
         case json::value_t::number_integer:
         case json::value_t::number_unsigned:
-            return data(std::to_string(j.get<int64_t>()));
+            out = data(std::to_string(j.get<int64_t>()));
+            return;
         case json::value_t::number_float: {
             std::ostringstream s;
             s << j.get<double>();
-            return data(s.str());
+            out = data(s.str());
+            return;
         }
         default:
-            return data(false);
+            out = data(false);
+            return;
     }
+}
+
+data toData(const json& j) {
+    data d;
+    fill(d, j);
+    return d;
 }
 
 std::string initials(const std::string& name) {
@@ -145,8 +163,14 @@ std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d
     }
     if (!d.contains("slots"))
         d["slots"] = json::object();
-    d["content"] = render(tenant.theme, templ, d);
-    return render(tenant.theme, "layout", d);
+    std::string content = render(tenant.theme, templ, d);
+    // The layout needs only the frame, not the page's (possibly large) data.
+    json frame = {{"site", std::move(d["site"])},   {"viewer", std::move(d["viewer"])},
+                  {"csrf", std::move(d["csrf"])},   {"title", std::move(d["title"])},
+                  {"slots", std::move(d["slots"])}, {"content", std::move(content)}};
+    if (d.contains("flash"))
+        frame["flash"] = std::move(d["flash"]);
+    return render(tenant.theme, "layout", frame);
 }
 
 fs::path Renderer::asset(const std::string& theme, const std::string& name) const {

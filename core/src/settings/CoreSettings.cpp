@@ -66,7 +66,8 @@ void registerCoreSettings(SettingsRegistry& r) {
                          "How many " + w + " a member may make in 24 hours"));
         r.add(intSetting(
             "rate_limit.new_user." + w + "_per_day", rate.fresh, 0, 100000, "rate_limits",
-            "How many " + w + " a new member (without the unrestricted ability) may make in 24 hours"));
+            "How many " + w +
+                " a new member (without the unrestricted ability) may make in 24 hours"));
     }
 }
 

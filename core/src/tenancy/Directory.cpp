@@ -119,13 +119,20 @@ void Directory::listenLoop(std::string url) {
     while (!stop_) {
         try {
             db::PgConnection conn(url);
-            conn.exec(std::string("LISTEN ") + kDirectoryChannel);
+            conn.exec(std::string("LISTEN ") + kDirectoryChannel + "; LISTEN agora_cache");
+            if (on_reconnect_)
+                on_reconnect_();
             // Changes made while we were not listening are picked up by this reload.
             reload();
             auto last_full = clock::now();
             while (!stop_) {
                 bool changed = false;
-                conn.waitNotifications(500, [&](std::string, std::string) { changed = true; });
+                conn.waitNotifications(500, [&](std::string channel, std::string payload) {
+                    if (channel == kDirectoryChannel)
+                        changed = true;
+                    else if (on_notify_)
+                        on_notify_(channel, payload);
+                });
                 if (changed || clock::now() - last_full > std::chrono::seconds(30)) {
                     reload();
                     last_full = clock::now();

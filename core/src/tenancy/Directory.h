@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,12 @@ public:
     // Starts the LISTEN thread (servers only; the CLI reloads explicitly).
     void startListening(const std::string& database_url);
     uint64_t generation() const { return generation_.load(); }
+    // Other channels the listener connection hears (page cache invalidations), and what to do
+    // when it had to reconnect (notifications may have been missed meanwhile).
+    void onNotify(std::function<void(const std::string&, const std::string&)> fn) {
+        on_notify_ = std::move(fn);
+    }
+    void onReconnect(std::function<void()> fn) { on_reconnect_ = std::move(fn); }
 
     static std::string normaliseHost(const std::string& host_header);
 
@@ -49,6 +56,8 @@ private:
     std::atomic<uint64_t> generation_{0};
     std::atomic<bool> stop_{false};
     std::thread listener_;
+    std::function<void(const std::string&, const std::string&)> on_notify_;
+    std::function<void()> on_reconnect_;
 };
 
 // The channel name every directory or settings change notifies.

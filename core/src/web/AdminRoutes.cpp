@@ -57,7 +57,8 @@ void adminPage(RequestContext& ctx) {
             item["value"].is_string() ? item["value"].get<std::string>() : item["value"].dump();
         item["default_text"] = item["default"].is_string() ? item["default"].get<std::string>()
                                                            : item["default"].dump();
-        if (item["default_text"] == "") item["default_text"] = "(empty)";
+        if (item["default_text"] == "")
+            item["default_text"] = "(empty)";
         if (item.contains("choices")) {
             json choices = json::array();
             for (const auto& c : item["choices"])

@@ -31,6 +31,16 @@ bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
     }
     if (req.path == "/metrics") {
         route_name = "/metrics";
+        // Labels name every tenant: only the host itself (or a scraper behind the local proxy)
+        // may read them, never a visitor on some community's host.
+        bool local = req.remote == "127.0.0.1" || req.remote == "::1" ||
+                     req.remote.rfind("::ffff:127.", 0) == 0;
+        if (!local || !req.header("x-forwarded-for").empty()) {
+            res.status = 404;
+            res.content_type = "text/plain; charset=utf-8";
+            res.body = "no community is served at this address\n";
+            return true;
+        }
         auto& pool = app.pool();
         auto& redis = app.redis();
         std::map<std::string, double> gauges = {
@@ -41,6 +51,9 @@ bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
             {"agora_cache_misses_total", static_cast<double>(redis.misses())},
             {"agora_cache_errors_total", static_cast<double>(redis.errors())},
             {"agora_tenants", static_cast<double>(app.directory().all().size())},
+            {"agora_page_cache_hits_total", static_cast<double>(app.pageCache().hits())},
+            {"agora_page_cache_misses_total", static_cast<double>(app.pageCache().misses())},
+            {"agora_page_cache_bytes", static_cast<double>(app.pageCache().bytes())},
         };
         res.status = 200;
         res.content_type = "text/plain; version=0.0.4";

@@ -12,12 +12,16 @@ namespace {
 std::optional<std::vector<std::string>> tagsInput(RequestContext& ctx) {
     const auto& b = ctx.body();
     auto it = b.find("tags");
-    if (it == b.end() || it->is_null()) return std::nullopt;
-    if (it->is_string()) return std::vector<std::string>{it->get<std::string>()};
-    if (!it->is_array()) throw Error::invalid("tags", "tags must be an array of strings");
+    if (it == b.end() || it->is_null())
+        return std::nullopt;
+    if (it->is_string())
+        return std::vector<std::string>{it->get<std::string>()};
+    if (!it->is_array())
+        throw Error::invalid("tags", "tags must be an array of strings");
     std::vector<std::string> out;
     for (const auto& t : *it) {
-        if (!t.is_string()) throw Error::invalid("tags", "tags must be an array of strings");
+        if (!t.is_string())
+            throw Error::invalid("tags", "tags must be an array of strings");
         out.push_back(t.get<std::string>());
     }
     return out;
@@ -26,8 +30,10 @@ std::optional<std::vector<std::string>> tagsInput(RequestContext& ctx) {
 std::optional<std::string> stringField(RequestContext& ctx, const std::string& name) {
     const auto& b = ctx.body();
     auto it = b.find(name);
-    if (it == b.end() || it->is_null()) return std::nullopt;
-    if (!it->is_string()) throw Error::invalid(name, name + " must be a string");
+    if (it == b.end() || it->is_null())
+        return std::nullopt;
+    if (!it->is_string())
+        throw Error::invalid(name, name + " must be a string");
     return it->get<std::string>();
 }
 
@@ -39,7 +45,8 @@ PostDraft draftFromJson(RequestContext& ctx) {
     d.comment = stringField(ctx, "comment").value_or("");
     const auto& b = ctx.body();
     if (auto it = b.find("revision"); it != b.end() && !it->is_null()) {
-        if (!it->is_number_integer()) throw Error::invalid("revision", "revision must be a number");
+        if (!it->is_number_integer())
+            throw Error::invalid("revision", "revision must be a number");
         d.base_revision = it->get<int64_t>();
     }
     return d;
@@ -68,7 +75,9 @@ void createAnswer(RequestContext& ctx) {
     ctx.sendJson(201, PostQueries(ctx).post(id));
 }
 
-void getPost(RequestContext& ctx) { ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id"))); }
+void getPost(RequestContext& ctx) {
+    ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id")));
+}
 
 void editPost(RequestContext& ctx) {
     ctx.requireViewer();
@@ -100,7 +109,8 @@ void unvote(RequestContext& ctx) {
 void createComment(RequestContext& ctx) {
     ctx.requireViewer();
     auto body = stringField(ctx, "body");
-    if (!body) throw Error::invalid("body", "body is required");
+    if (!body)
+        throw Error::invalid("body", "body is required");
     int64_t id = PostService(ctx).comment(ctx.idParam("id"), *body);
     ctx.sendJson(201, PostQueries(ctx).comment(id));
 }
@@ -108,7 +118,8 @@ void createComment(RequestContext& ctx) {
 void closePost(RequestContext& ctx) {
     ctx.requireViewer();
     auto reason = stringField(ctx, "reason");
-    if (!reason || reason->empty()) throw Error::invalid("reason", "reason is required");
+    if (!reason || reason->empty())
+        throw Error::invalid("reason", "reason is required");
     PostService(ctx).close(ctx.idParam("id"), *reason);
     ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id")));
 }
@@ -123,7 +134,9 @@ Handler moderation(F f) {
     };
 }
 
-void getUser(RequestContext& ctx) { ctx.sendJson(200, PostQueries(ctx).member(ctx.idParam("id"))); }
+void getUser(RequestContext& ctx) {
+    ctx.sendJson(200, PostQueries(ctx).member(ctx.idParam("id")));
+}
 
 void getUserPosts(RequestContext& ctx) {
     auto q = PostQueries::listQuery(ctx);
@@ -133,9 +146,11 @@ void getUserPosts(RequestContext& ctx) {
 void me(RequestContext& ctx) {
     const auto& v = ctx.requireViewer();
     auto& c = ctx.db();
-    auto acct = c.q("SELECT email, " "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-                    "FROM network.accounts WHERE id = $1",
-                    v.account_id);
+    auto acct =
+        c.q("SELECT email, "
+            "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+            "FROM network.accounts WHERE id = $1",
+            v.account_id);
     json member = PostQueries(ctx).member(v.account_id);
     auto abilities = ctx.app().permissions().heldAbilities(c, ctx.tenant(), v);
     ctx.sendJson(200, {{"account",
@@ -174,11 +189,16 @@ void registerPostApiRoutes(Router& r) {
     r.add("DELETE", "/api/v1/posts/{id}/vote", unvote);
     r.add("POST", "/api/v1/posts/{id}/comments", createComment);
     r.add("POST", "/api/v1/posts/{id}/close", closePost);
-    r.add("POST", "/api/v1/posts/{id}/reopen", moderation([](PostService& s, int64_t id) { s.reopen(id); }));
-    r.add("POST", "/api/v1/posts/{id}/delete", moderation([](PostService& s, int64_t id) { s.setDeleted(id, true); }));
-    r.add("POST", "/api/v1/posts/{id}/undelete", moderation([](PostService& s, int64_t id) { s.setDeleted(id, false); }));
-    r.add("POST", "/api/v1/posts/{id}/lock", moderation([](PostService& s, int64_t id) { s.setLocked(id, true); }));
-    r.add("POST", "/api/v1/posts/{id}/unlock", moderation([](PostService& s, int64_t id) { s.setLocked(id, false); }));
+    r.add("POST", "/api/v1/posts/{id}/reopen",
+          moderation([](PostService& s, int64_t id) { s.reopen(id); }));
+    r.add("POST", "/api/v1/posts/{id}/delete",
+          moderation([](PostService& s, int64_t id) { s.setDeleted(id, true); }));
+    r.add("POST", "/api/v1/posts/{id}/undelete",
+          moderation([](PostService& s, int64_t id) { s.setDeleted(id, false); }));
+    r.add("POST", "/api/v1/posts/{id}/lock",
+          moderation([](PostService& s, int64_t id) { s.setLocked(id, true); }));
+    r.add("POST", "/api/v1/posts/{id}/unlock",
+          moderation([](PostService& s, int64_t id) { s.setLocked(id, false); }));
     r.add("GET", "/api/v1/users/{id}", getUser);
     r.add("GET", "/api/v1/users/{id}/posts", getUserPosts);
     r.add("GET", "/api/v1/me", me);

@@ -1,6 +1,6 @@
+#include "content/Markdown.h"
 #include "content/PostQueries.h"
 #include "content/PostService.h"
-#include "content/Markdown.h"
 #include "content/TextDiff.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
@@ -49,7 +49,34 @@ void addActions(RequestContext& ctx, json& post) {
     post["is_question"] = f.is_question;
 }
 
+// Anonymous readers without a pending message all get the same page: serve it from the page
+// cache, or render it and keep it. Returns true when the response is already filled.
+bool fromCache(RequestContext& ctx, uint64_t& generation) {
+    if (ctx.viewer().signedIn() || !ctx.req().cookie("agora_flash").empty())
+        return false;
+    ctx.markShared();
+    auto& cache = ctx.app().pageCache();
+    generation = cache.generation(ctx.tenant().id);
+    auto key = ctx.req().path + "?" + ctx.req().query_string;
+    if (auto body = cache.get(ctx.tenant().id, key)) {
+        ctx.res().body = std::move(*body);
+        ctx.res().header("X-Cache", "hit");
+        return true;
+    }
+    return false;
+}
+
+void keep(RequestContext& ctx, uint64_t generation) {
+    if (!ctx.sharedPage() || ctx.res().status != 200)
+        return;
+    ctx.app().pageCache().put(ctx.tenant().id, ctx.req().path + "?" + ctx.req().query_string,
+                              ctx.res().body, generation);
+}
+
 void home(RequestContext& ctx) {
+    uint64_t generation = 0;
+    if (fromCache(ctx, generation))
+        return;
     auto q = PostQueries::listQuery(ctx);
     auto list = PostQueries(ctx).listQuestions(q);
     int64_t total = list["total"];
@@ -65,25 +92,37 @@ void home(RequestContext& ctx) {
                  {"tag_query", q.tag.empty() ? "" : "&tag=" + urlEncode(q.tag)},
                  {"page", q.page},
                  {"pages", pages}};
-    if (q.page > 1) data["prev_url"] = base + "&page=" + std::to_string(q.page - 1);
-    if (q.page < pages) data["next_url"] = base + "&page=" + std::to_string(q.page + 1);
+    if (q.page > 1)
+        data["prev_url"] = base + "&page=" + std::to_string(q.page - 1);
+    if (q.page < pages)
+        data["next_url"] = base + "&page=" + std::to_string(q.page + 1);
     ctx.render("home", data);
+    keep(ctx, generation);
 }
 
 void questionPage(RequestContext& ctx) {
+    uint64_t generation = 0;
+    if (fromCache(ctx, generation))
+        return;
     auto q = PostQueries(ctx).question(ctx.idParam("id"));
     addActions(ctx, q);
-    for (auto& a : q["answers"]) addActions(ctx, a);
+    for (auto& a : q["answers"])
+        addActions(ctx, a);
     PostFacts facts;
     facts.closed = q["closed"];
     facts.locked = q["locked"];
     facts.deleted = q["deleted"];
-    q["can_answer"] =
-        ctx.app().permissions().decide(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Answer, &facts).allowed;
+    q["can_answer"] = ctx.app()
+                          .permissions()
+                          .decide(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Answer, &facts)
+                          .allowed;
     q["close_reasons"] = PostQueries(ctx).closeReasons();
-    json data = {{"title", q["title"]}, {"q", q}, {"answer_total", q["answers"].size()},
+    json data = {{"title", q["title"]},
+                 {"q", q},
+                 {"answer_total", q["answers"].size()},
                  {"answer_word", q["answers"].size() == 1 ? "answer" : "answers"}};
     ctx.render("question", data);
+    keep(ctx, generation);
 }
 
 void askPage(RequestContext& ctx) {
@@ -91,7 +130,9 @@ void askPage(RequestContext& ctx) {
     ctx.render("ask", {{"title", "Ask a question"}});
 }
 
-std::vector<std::string> splitTags(const std::string& s) { return {s}; }
+std::vector<std::string> splitTags(const std::string& s) {
+    return {s};
+}
 
 void askSubmit(RequestContext& ctx) {
     ctx.requireViewer();
@@ -112,7 +153,8 @@ void askSubmit(RequestContext& ctx) {
         int64_t id = PostService(ctx).ask(d);
         ctx.redirect("/questions/" + std::to_string(id));
     } catch (const Error& e) {
-        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited) throw;
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
+            throw;
         again["error"] = e.what();
         ctx.render("ask", again, httpStatusFor(e.kind()));
     }
@@ -120,7 +162,8 @@ void askSubmit(RequestContext& ctx) {
 
 int64_t threadOf(RequestContext& ctx, int64_t post_id) {
     auto r = ctx.db().q("SELECT coalesce(parent_id, id) FROM posts WHERE id = $1", post_id);
-    if (r.empty()) throw Error::notFound();
+    if (r.empty())
+        throw Error::notFound();
     return r.i64(0, 0);
 }
 
@@ -138,7 +181,8 @@ void answerSubmit(RequestContext& ctx) {
         int64_t id = PostService(ctx).answer(qid, d);
         ctx.redirect("/questions/" + std::to_string(qid) + "#post-" + std::to_string(id));
     } catch (const Error& e) {
-        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited) throw;
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
+            throw;
         ctx.flash(e.what());
         ctx.redirect("/questions/" + std::to_string(qid) + "#answer-form");
     }
@@ -153,15 +197,13 @@ void editPage(RequestContext& ctx) {
         auto facts = PostService(ctx).facts(id);
         ctx.app().permissions().require(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Edit, &facts);
     }
-    json data = {{"title", "Edit post"},
-                 {"post", post},
-                 {"form_title", post.value("title", "")},
-                 {"form_body", post["body"]},
-                 {"form_tags", ""},
-                 {"revision", post["revision"]}};
+    json data = {
+        {"title", "Edit post"},      {"post", post},    {"form_title", post.value("title", "")},
+        {"form_body", post["body"]}, {"form_tags", ""}, {"revision", post["revision"]}};
     if (post.contains("tags")) {
         std::string tags;
-        for (const auto& t : post["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
+        for (const auto& t : post["tags"])
+            tags += (tags.empty() ? "" : " ") + t.get<std::string>();
         data["form_tags"] = tags;
     }
     ctx.render("edit", data);
@@ -198,7 +240,8 @@ void editSubmit(RequestContext& ctx) {
         PostService(ctx).edit(id, d);
         backToThread(ctx, id);
     } catch (const Error& e) {
-        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict) throw;
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict)
+            throw;
         again["error"] = e.what();
         ctx.render("edit", again, httpStatusFor(e.kind()));
     }
@@ -206,7 +249,9 @@ void editSubmit(RequestContext& ctx) {
 
 void historyPage(RequestContext& ctx) {
     auto h = PostQueries(ctx).history(ctx.idParam("id"));
-    ctx.render("history", {{"title", "Revision history"}, {"post", h["post"]}, {"revisions", h["items"]},
+    ctx.render("history", {{"title", "Revision history"},
+                           {"post", h["post"]},
+                           {"revisions", h["items"]},
                            {"thread", threadOf(ctx, ctx.idParam("id"))}});
 }
 
@@ -228,7 +273,8 @@ void commentSubmit(RequestContext& ctx) {
     try {
         PostService(ctx).comment(id, formValue(ctx, "body"));
     } catch (const Error& e) {
-        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited) throw;
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
+            throw;
         ctx.flash(e.what());
     }
     backToThread(ctx, id);
@@ -259,8 +305,10 @@ void profilePage(RequestContext& ctx) {
                  {"posts", posts["items"]},
                  {"is_self", ctx.viewer().account_id == id},
                  {"slots", json::object()}};
-    if (q.page > 1) data["prev_url"] = "/users/" + std::to_string(id) + "?page=" + std::to_string(q.page - 1);
-    if (q.page < pages) data["next_url"] = "/users/" + std::to_string(id) + "?page=" + std::to_string(q.page + 1);
+    if (q.page > 1)
+        data["prev_url"] = "/users/" + std::to_string(id) + "?page=" + std::to_string(q.page - 1);
+    if (q.page < pages)
+        data["next_url"] = "/users/" + std::to_string(id) + "?page=" + std::to_string(q.page + 1);
     ctx.render("user", data);
 }
 
@@ -288,14 +336,25 @@ void registerPostPages(Router& r) {
     r.add("GET", "/posts/{id}/history", historyPage);
     r.add("POST", "/posts/{id}/vote", voteSubmit);
     r.add("POST", "/posts/{id}/comments", commentSubmit);
-    r.add("POST", "/posts/{id}/close", formAction([](PostService& s, int64_t id, RequestContext& ctx) {
-              s.close(id, formValue(ctx, "reason"));
-          }, "Question closed."));
-    r.add("POST", "/posts/{id}/reopen", formAction([](PostService& s, int64_t id, RequestContext&) { s.reopen(id); }, "Question reopened."));
-    r.add("POST", "/posts/{id}/delete", formAction([](PostService& s, int64_t id, RequestContext&) { s.setDeleted(id, true); }, "Post deleted."));
-    r.add("POST", "/posts/{id}/undelete", formAction([](PostService& s, int64_t id, RequestContext&) { s.setDeleted(id, false); }, "Post undeleted."));
-    r.add("POST", "/posts/{id}/lock", formAction([](PostService& s, int64_t id, RequestContext&) { s.setLocked(id, true); }, "Post locked."));
-    r.add("POST", "/posts/{id}/unlock", formAction([](PostService& s, int64_t id, RequestContext&) { s.setLocked(id, false); }, "Post unlocked."));
+    r.add("POST", "/posts/{id}/close",
+          formAction([](PostService& s, int64_t id,
+                        RequestContext& ctx) { s.close(id, formValue(ctx, "reason")); },
+                     "Question closed."));
+    r.add("POST", "/posts/{id}/reopen",
+          formAction([](PostService& s, int64_t id, RequestContext&) { s.reopen(id); },
+                     "Question reopened."));
+    r.add("POST", "/posts/{id}/delete",
+          formAction([](PostService& s, int64_t id, RequestContext&) { s.setDeleted(id, true); },
+                     "Post deleted."));
+    r.add("POST", "/posts/{id}/undelete",
+          formAction([](PostService& s, int64_t id, RequestContext&) { s.setDeleted(id, false); },
+                     "Post undeleted."));
+    r.add("POST", "/posts/{id}/lock",
+          formAction([](PostService& s, int64_t id, RequestContext&) { s.setLocked(id, true); },
+                     "Post locked."));
+    r.add("POST", "/posts/{id}/unlock",
+          formAction([](PostService& s, int64_t id, RequestContext&) { s.setLocked(id, false); },
+                     "Post unlocked."));
     r.add("GET", "/users/{id}", profilePage);
     r.add("GET", "/tags", tagsPage);
     r.add("GET", "/tags/{name}", tagPage);

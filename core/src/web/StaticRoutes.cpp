@@ -46,6 +46,12 @@ void serveAsset(RequestContext& ctx) {
 }  // namespace
 
 void registerStaticRoutes(Router& router) {
+    // The cheapest full trip through the server (tenant lookup, routing, response): the
+    // ceiling benchmarks compare real pages against.
+    router.add("GET", "/ping", [](RequestContext& ctx) {
+        ctx.res().content_type = "text/plain";
+        ctx.res().body = "pong\n";
+    });
     router.add("GET", "/static/{file}", serveAsset);
     router.add("GET", "/favicon.ico", [](RequestContext& ctx) {
         ctx.params()["file"] = "favicon.svg";

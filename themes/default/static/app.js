@@ -45,10 +45,13 @@
           return;
         }
         if (err) err.remove();
-        var list = form.parentNode.querySelector(".comments");
+        // The form sits in a <details> next to the post's comment list.
+        var list = form.closest(".post").querySelector(".comments");
         var li = document.createElement("li");
         li.id = "comment-" + r.json.id;
-        li.innerHTML = r.json.body_html + ' <span class="meta">— ' + escapeHtml(r.json.author.display_name) + "</span>";
+        // Same markup as the server renders (partials/post_body.mustache).
+        li.innerHTML = r.json.body_html + ' <span class="meta">— <a href="/users/' +
+          encodeURIComponent(r.json.author.id) + '">' + escapeHtml(r.json.author.display_name) + "</a></span>";
         list.appendChild(li);
         text.value = "";
       });

@@ -1,0 +1,354 @@
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/App.h"
+#include "cli/Command.h"
+#include "migrate/MigrationLinter.h"
+#include "migrate/MigrationPlan.h"
+#include "migrate/Rehearsal.h"
+#include "migrate/Rollout.h"
+#include "tenancy/Stager.h"
+#include "util/Error.h"
+
+namespace agora::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using migrate::MigrationPlan;
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+std::string stepList(const migrate::TargetStatus& st, const std::string& state) {
+    std::string out;
+    for (const auto& s : st.steps)
+        if (s.state == state)
+            out += (out.empty() ? "" : ", ") + s.step;
+    return out;
+}
+
+int migrateStatus(const Args& args) {
+    bool detail = args.has("all") || !args.positional().empty();
+    App app(Config::load(), 2);
+    auto plan = MigrationPlan::load(app.config().root);
+    auto lease = app.pool().acquire();
+    auto& c = *lease;
+    std::vector<migrate::Target> targets;
+    if (!args.positional().empty()) {
+        for (const auto& slug : args.positional()) {
+            auto t = MigrationPlan::tenant(c, slug);
+            if (!t)
+                throw Error::notFound("no tenant " + slug);
+            targets.push_back(*t);
+        }
+    } else {
+        targets = MigrationPlan::targets(c);
+    }
+    std::vector<migrate::TargetStatus> statuses;
+    for (const auto& t : targets)
+        statuses.push_back(plan.status(c, t));
+
+    if (args.has("json")) {
+        json out = json::array();
+        for (const auto& s : statuses)
+            out.push_back(s.toJson());
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& st : statuses) {
+        std::string name = st.target.label() +
+                           (st.target.isNetwork() ? "" : " (" + st.target.schema + ")") +
+                           (st.target.isStaging() ? " [staging]" : "");
+        if (!detail) {
+            std::printf("%-44s %3zu applied, %3zu pending", name.c_str(), st.applied, st.pending);
+            if (st.pending)
+                std::printf(": %s", stepList(st, "pending").c_str());
+            if (st.edited)
+                std::printf("  EDITED: %s", stepList(st, "edited").c_str());
+            if (st.missing)
+                std::printf("  NO FILE: %s", stepList(st, "missing").c_str());
+            std::printf("\n");
+            continue;
+        }
+        std::printf("%s\n", name.c_str());
+        for (const auto& s : st.steps) {
+            std::string note;
+            if (s.state == "pending")
+                note = s.phase + (s.transactional ? "" : ", no-transaction");
+            else if (s.state == "edited")
+                note = "file changed after it was applied: add a new step instead";
+            else if (s.state == "missing")
+                note = "in the ledger, no file";
+            std::printf("  %-40s %-8s %-19s %7s  %s\n", s.step.c_str(), s.state.c_str(),
+                        s.applied_at.c_str(),
+                        s.state == "pending" ? "" : (std::to_string(s.duration_ms) + " ms").c_str(),
+                        note.c_str());
+        }
+    }
+    return 0;
+}
+
+void printFinding(const migrate::LintFinding& f) {
+    if (f.allowed) {
+        std::cout << f.file << ":" << f.line << ": " << f.rule << " allowed: " << f.reason << "\n";
+        return;
+    }
+    std::cout << f.file << ":" << f.line << ": " << f.rule << ": " << f.message << "\n"
+              << "    " << f.statement << "\n"
+              << "    fix: " << f.fix << "\n";
+}
+
+// The steps of each folder not yet applied to every target of its kind.
+std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan& plan,
+                                       bool network) {
+    std::set<std::string> out;
+    for (const auto& t : MigrationPlan::targets(c)) {
+        if (t.isNetwork() != network)
+            continue;
+        for (const auto& s : plan.status(c, t).steps)
+            if (s.state == "pending" || s.state == "edited")
+                out.insert(s.step);
+    }
+    if (!network) {
+        // With no tenants yet, every tenant step is still to be applied somewhere.
+        bool any = false;
+        for (const auto& t : MigrationPlan::targets(c))
+            any = any || !t.isNetwork();
+        if (!any)
+            for (const auto& s : plan.tenantSteps())
+                out.insert(s.name);
+    }
+    return out;
+}
+
+int migrateLint(const Args& args) {
+    if (args.has("rules")) {
+        for (const auto& r : migrate::MigrationLinter::rules())
+            std::cout << r.id << "\n    " << r.summary << "\n    fix: " << r.fix << "\n";
+        return 0;
+    }
+    std::vector<migrate::LintFinding> findings;
+    size_t linted = 0;
+    if (!args.positional().empty()) {
+        for (const auto& file : args.positional()) {
+            fs::path p(file);
+            std::ifstream in(p, std::ios::binary);
+            if (!in)
+                throw Error::invalid("FILES", "cannot read " + file);
+            std::stringstream ss;
+            ss << in.rdbuf();
+            auto step = migrate::Migrator::makeStep(p.filename().string(), ss.str());
+            // Earlier files of the same folder are context (a validated CHECK there).
+            auto steps =
+                migrate::Migrator::loadSteps(p.parent_path().empty() ? "." : p.parent_path());
+            std::erase_if(steps, [&](const auto& s) { return s.name == step.name; });
+            steps.push_back(step);
+            std::sort(steps.begin(), steps.end(),
+                      [](const auto& a, const auto& b) { return a.name < b.name; });
+            auto found = migrate::MigrationLinter::lint(
+                steps, {step.name}, p.parent_path().empty() ? "" : p.parent_path().string());
+            findings.insert(findings.end(), found.begin(), found.end());
+            ++linted;
+        }
+    } else {
+        auto config = Config::load();
+        auto plan = MigrationPlan::load(config.root);
+        std::set<std::string> net_sel, ten_sel;
+        bool everything = args.has("all");
+        if (!everything) {
+            try {
+                App app(config, 1);
+                auto lease = app.pool().acquire();
+                net_sel = pendingSomewhere(*lease, plan, true);
+                ten_sel = pendingSomewhere(*lease, plan, false);
+            } catch (const std::exception& e) {
+                std::cerr << "agora migrate lint: no ledger to read (" << e.what()
+                          << "); linting every step\n";
+                everything = true;
+            }
+        }
+        if (everything) {
+            for (const auto& s : plan.networkSteps())
+                net_sel.insert(s.name);
+            for (const auto& s : plan.tenantSteps())
+                ten_sel.insert(s.name);
+        }
+        for (auto [steps, sel, folder] :
+             {std::tuple{&plan.networkSteps(), &net_sel, "migrations/network"},
+              std::tuple{&plan.tenantSteps(), &ten_sel, "migrations/tenant"}}) {
+            auto found = migrate::MigrationLinter::lint(*steps, *sel, folder);
+            findings.insert(findings.end(), found.begin(), found.end());
+            linted += sel->size();
+        }
+    }
+    size_t errors = migrate::MigrationLinter::errorCount(findings);
+    if (args.has("json")) {
+        json out = {{"steps", linted}, {"errors", errors}, {"findings", json::array()}};
+        for (const auto& f : findings) {
+            json j = {{"file", f.file},       {"line", f.line}, {"rule", f.rule},
+                      {"message", f.message}, {"fix", f.fix},   {"statement", f.statement},
+                      {"allowed", f.allowed}};
+            if (f.allowed)
+                j["reason"] = f.reason;
+            out["findings"].push_back(j);
+        }
+        std::cout << out.dump(2) << "\n";
+    } else {
+        for (const auto& f : findings)
+            printFinding(f);
+        std::cout << (errors ? std::to_string(errors) + " problem(s)" : std::string("clean"))
+                  << " in " << linted << " step(s)";
+        if (findings.size() > errors)
+            std::cout << " (" << findings.size() - errors << " opt-out(s))";
+        std::cout << "\n";
+    }
+    return errors ? 1 : 0;
+}
+
+int maxLockMs(const Args& args) {
+    int ms = args.integer("max-lock-ms", 500);
+    if (ms <= 0)
+        throw UsageError("--max-lock-ms must be positive");
+    return ms;
+}
+
+int migrateRehearse(const Args& args) {
+    auto slug = args.pos(0, "SLUG");
+    App app(Config::load(), 4);
+    app.initNetwork();
+    Progress progress("migrate rehearse");
+    migrate::RehearsalOptions options;
+    options.apply.max_lock_ms = maxLockMs(args);
+    options.probe = !args.has("no-probe");
+    options.progress = [&](const std::string& m) { progress.update(m); };
+    auto report =
+        migrate::Rehearsal(app, MigrationPlan::load(app.config().root)).run(slug, options);
+    progress.done(report.value("ok", false) ? "done" : "failed");
+    if (args.has("json"))
+        std::cout << report.dump(2) << "\n";
+    else
+        std::cout << migrate::Rehearsal::render(report);
+    return report.value("ok", false) ? 0 : 1;
+}
+
+int migrateApply(const Args& args) {
+    bool all = args.has("all");
+    if (all == !args.positional().empty())
+        throw UsageError("give one SLUG or --all");
+    App app(Config::load(), 2);
+    app.initNetwork();
+    Progress progress("migrate apply");
+    migrate::RolloutOptions options;
+    options.apply.max_lock_ms = maxLockMs(args);
+    options.unrehearsed = args.has("unrehearsed");
+    options.contract = args.has("contract");
+    if (auto c = args.get("canary"))
+        options.canaries = splitList(*c);
+    options.progress = [&](const std::string& m) { progress.update(m); };
+    auto result = migrate::Rollout(app, MigrationPlan::load(app.config().root))
+                      .run(all ? std::vector<std::string>{} : args.positional(), options);
+    std::map<std::string, int> counts;
+    for (const auto& t : result.tenants)
+        ++counts[t.status];
+    progress.done(result.ok ? "done" : "finished with failures");
+    if (args.has("json")) {
+        std::cout << result.toJson().dump(2) << "\n";
+    } else {
+        for (const auto& t : result.tenants) {
+            std::printf("%-28s %-8s %-11s", t.slug.c_str(), t.wave.c_str(), t.status.c_str());
+            if (!t.applied.empty()) {
+                std::string list;
+                for (const auto& s : t.applied)
+                    list += (list.empty() ? "" : ", ") + s;
+                std::printf(" %s", list.c_str());
+            }
+            if (!t.error.empty())
+                std::printf(" %s", t.error.c_str());
+            if (!t.held.empty())
+                std::printf(
+                    " (contract steps held back: %zu, run with --contract after the "
+                    "deploy)",
+                    t.held.size());
+            std::printf("\n");
+        }
+        std::printf("%d applied, %d up to date, %d failed, %d refused, %d skipped\n",
+                    counts["applied"], counts["up-to-date"], counts["failed"], counts["refused"],
+                    counts["skipped"]);
+    }
+    if (!result.ok)
+        std::cerr << "agora migrate apply: "
+                  << counts["failed"] + counts["refused"] + counts["skipped"]
+                  << " tenant(s) not migrated; rerun to continue\n";
+    return result.ok ? 0 : 1;
+}
+
+int tenantStage(const Args& args) {
+    auto slug = args.pos(0, "SLUG");
+    App app(Config::load(), 3);
+    app.initNetwork();
+    Progress progress("tenant stage");
+    auto r = Stager(app).stage(slug, args.has("verify"),
+                               [&](const std::string& m) { progress.update(m); });
+    progress.done((r.created ? "created " : "refreshed ") + r.slug);
+    if (args.has("json")) {
+        std::cout << r.toJson().dump(2) << "\n";
+    } else {
+        std::string hosts;
+        for (const auto& h : r.hosts)
+            hosts += (hosts.empty() ? "" : ", ") + h;
+        std::cout << r.slug << " (" << r.schema << "): " << (r.created ? "created" : "refreshed")
+                  << " from " << r.parent << " in " << r.ms << " ms, " << r.ledger_rows
+                  << " ledger rows, " << r.members << " members, serving " << hosts
+                  << (args.has("verify") ? "; row counts and checksums match" : "") << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+void addMigrateCommands(std::vector<Command>& commands) {
+    commands.push_back({"migrate status",
+                        "[SLUG...|--all] [--json]",
+                        "applied and pending migration steps per tenant (and network)",
+                        {},
+                        {"all", "json"},
+                        migrateStatus});
+    commands.push_back(
+        {"migrate lint",
+         "[FILES...] [--all] [--json] [--rules]",
+         "refuse dangerous forms in pending steps (or FILES), with the rule and a fix",
+         {},
+         {"all", "json", "rules"},
+         migrateLint});
+    commands.push_back({"migrate rehearse",
+                        "SLUG [--max-lock-ms N] [--no-probe] [--json]",
+                        "stage, apply pending steps to staging, report time, locks, rewrites",
+                        {"max-lock-ms"},
+                        {"json", "no-probe"},
+                        migrateRehearse});
+    commands.push_back({"migrate apply",
+                        "SLUG|--all [--max-lock-ms N] [--unrehearsed] [--canary a,b] [--contract] "
+                        "[--json]",
+                        "apply pending steps online (rehearsed ones only, unless --unrehearsed)",
+                        {"max-lock-ms", "canary"},
+                        {"all", "unrehearsed", "contract", "json"},
+                        migrateApply});
+    commands.push_back({"tenant stage",
+                        "SLUG [--verify] [--json]",
+                        "create or refresh SLUG-staging: a consistent copy of the tenant",
+                        {},
+                        {"verify", "json"},
+                        tenantStage});
+}
+
+}  // namespace agora::cli

@@ -1,0 +1,147 @@
+#include "migrate/Rollout.h"
+
+#include <algorithm>
+#include <set>
+
+#include "migrate/Rehearsal.h"
+#include "util/Error.h"
+
+namespace agora::migrate {
+
+using nlohmann::json;
+
+json TenantOutcome::toJson() const {
+    json j = {{"slug", slug},     {"target", schema},   {"wave", wave},
+              {"status", status}, {"applied", applied}, {"held_contract_steps", held}};
+    if (!error.empty())
+        j["error"] = error;
+    if (!result.steps.empty())
+        j["steps"] = result.toJson()["steps"];
+    return j;
+}
+
+json RolloutResult::toJson() const {
+    json t = json::array();
+    for (const auto& o : tenants)
+        t.push_back(o.toJson());
+    return {{"ok", ok}, {"tenants", t}};
+}
+
+TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
+                                const std::string& wave, const RolloutOptions& options) {
+    TenantOutcome out;
+    out.slug = target.slug;
+    out.schema = target.schema;
+    out.wave = wave;
+    auto say = [&](const std::string& m) {
+        if (options.progress)
+            options.progress(target.slug + ": " + m);
+    };
+    std::vector<Step> pending;
+    try {
+        pending = plan_.pending(conn, target);
+    } catch (const Error& e) {
+        out.status = "failed";
+        out.error = e.what();
+        return out;
+    }
+    if (!options.contract) {
+        // Contract steps wait until the code that used what they drop is gone everywhere.
+        auto first = std::find_if(pending.begin(), pending.end(),
+                                  [](const Step& s) { return s.phase == "contract"; });
+        for (auto it = first; it != pending.end(); ++it)
+            out.held.push_back(it->name);
+        pending.erase(first, pending.end());
+    }
+    if (pending.empty()) {
+        out.status = "up-to-date";
+        return out;
+    }
+    if (!target.isStaging() && !options.unrehearsed) {
+        int64_t current = Rehearsal::tableBytes(conn, target.schema);
+        for (const auto& s : pending) {
+            std::string why;
+            if (!Rehearsal::rehearsed(conn, target.schema, s, current, why)) {
+                out.status = "refused";
+                out.error = why + "; run agora migrate rehearse " + target.slug +
+                            " (or pass --unrehearsed)";
+                return out;
+            }
+        }
+    }
+    ApplyOptions ao = options.apply;
+    ao.progress = say;
+    out.result = OnlineApplier(conn, ao).apply(target.schema, pending);
+    for (const auto& r : out.result.steps)
+        if (r.ok)
+            out.applied.push_back(r.step);
+    out.status = out.result.ok ? "applied" : "failed";
+    out.error = out.result.error;
+    return out;
+}
+
+RolloutResult Rollout::run(const std::vector<std::string>& slugs, const RolloutOptions& options) {
+    auto lease = app_.pool().acquire();
+    auto& conn = *lease;
+    RolloutResult res;
+
+    std::vector<std::pair<Target, std::string>> order;  // target, wave
+    if (!slugs.empty()) {
+        for (const auto& slug : slugs) {
+            auto t = MigrationPlan::tenant(conn, slug);
+            if (!t)
+                throw Error::notFound("no tenant " + slug);
+            order.emplace_back(*t, t->isStaging() ? "staging" : "main");
+        }
+    } else {
+        auto all = MigrationPlan::targets(conn);
+        std::set<std::string> canary_set(options.canaries.begin(), options.canaries.end());
+        for (const auto& c : options.canaries) {
+            auto it =
+                std::find_if(all.begin(), all.end(), [&](const Target& t) { return t.slug == c; });
+            if (it == all.end())
+                throw Error::invalid("canary", "no tenant " + c);
+            if (it->isStaging())
+                throw Error::invalid("canary", c + " is a staging copy (those always go first)");
+        }
+        for (const auto& t : all)
+            if (!t.isNetwork() && t.isStaging())
+                order.emplace_back(t, "staging");
+        for (const auto& c : options.canaries)
+            for (const auto& t : all)
+                if (t.slug == c)
+                    order.emplace_back(t, "canary");
+        for (const auto& t : all)
+            if (!t.isNetwork() && !t.isStaging() && !canary_set.count(t.slug))
+                order.emplace_back(t, "main");
+    }
+
+    std::string halted;
+    for (const auto& [target, wave] : order) {
+        if (!halted.empty() && wave == "main") {
+            TenantOutcome skipped;
+            skipped.slug = target.slug;
+            skipped.schema = target.schema;
+            skipped.wave = wave;
+            skipped.status = "skipped";
+            skipped.error = halted;
+            res.tenants.push_back(std::move(skipped));
+            continue;
+        }
+        auto outcome = applyOne(conn, target, wave, options);
+        if (options.progress)
+            options.progress(target.slug + ": " + outcome.status +
+                             (outcome.error.empty() ? "" : " — " + outcome.error));
+        if (outcome.failed()) {
+            res.ok = false;
+            if (wave != "main" && slugs.empty())
+                halted = "not attempted: " + wave + " tenant " + target.slug + " " + outcome.status;
+        }
+        res.tenants.push_back(std::move(outcome));
+    }
+    if (!halted.empty())
+        res.ok = false;
+    return res;
+}
+
+}  // namespace agora::migrate
