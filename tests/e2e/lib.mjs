@@ -46,8 +46,9 @@ export async function launchBrowser() {
 // A fresh context (own cookies and storage) and page. The page records uncaught script
 // errors in page.agoraErrors and failed subresource loads (status >= 400 or network
 // failure) in page.agoraBadRequests, so tests can assert a clean page.
-export async function newPage(browser, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport, locale: 'en-US' });
+// javaScriptEnabled: false gives a browser that only follows links and posts forms.
+export async function newPage(browser, { viewport = { width: 1280, height: 800 }, javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'en-US', javaScriptEnabled });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
   const page = await context.newPage();
@@ -116,7 +117,7 @@ export async function visit(page, tenant, path = '/') {
 }
 
 // Clicks a submit button and waits for the resulting document to load; returns its status.
-async function submit(page, button) {
+export async function submit(page, button) {
   const loaded = page.waitForEvent('load');
   await button.click();
   await loaded;
@@ -179,4 +180,32 @@ export async function assertSignedOut(page) {
   const nav = accountNav(page);
   assert.equal(await nav.getByRole('link', { name: 'Log in', exact: true }).count(), 1, 'header should offer "Log in"');
   assert.equal(await nav.getByRole('button', { name: 'Log out' }).count(), 0, 'header should not offer "Log out"');
+}
+
+// Runs fn(page) in a fresh context of its own (e.g. a second member next to the test's
+// page, or a browser without JavaScript) and closes it afterwards. On failure it saves
+// FAILED-<name>.png of that page too.
+export async function withPage(browser, name, options, fn) {
+  const { context, page } = await newPage(browser, options);
+  try {
+    return await fn(page);
+  } catch (e) {
+    await screenshot(page, `FAILED-${name}`).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+}
+
+// Asks a question through the /ask form (the page must be signed in) and returns the new
+// question's id, read from the page it lands on (/questions/ID).
+export async function askQuestion(page, tenant, { title, body, tags }) {
+  await visit(page, tenant, '/ask');
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel(/^Body/).fill(body);
+  await page.getByLabel(/^Tags/).fill(tags);
+  const status = await submit(page, page.getByRole('button', { name: 'Post your question' }));
+  const id = Number(new URL(page.url()).pathname.match(/^\/questions\/(\d+)$/)?.[1]);
+  assert.ok(id > 0, `asking lands on /questions/ID (status ${status}, at ${page.url()})`);
+  return id;
 }

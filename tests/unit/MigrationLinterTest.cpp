@@ -38,15 +38,21 @@ using Rules = std::vector<std::string>;
 
 TEST(MigrationLinter, ShippedMigrationsLintClean) {
     // This file sits in tests/unit/ of the checkout.
-    auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-                "migrations";
+    auto root =
+        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "migrations";
     ASSERT_TRUE(std::filesystem::exists(root / "tenant")) << root;
-    for (const char* folder : {"network", "tenant"}) {
-        auto steps = Migrator::loadSteps(root / folder);
+    std::vector<std::filesystem::path> folders = {root / "network", root / "tenant"};
+    auto plugins = root.parent_path() / "plugins";
+    if (std::filesystem::is_directory(plugins))
+        for (const auto& e : std::filesystem::directory_iterator(plugins))
+            if (std::filesystem::is_directory(e.path() / "migrations"))
+                folders.push_back(e.path() / "migrations");
+    for (const auto& folder : folders) {
+        auto steps = Migrator::loadSteps(folder);
         std::set<std::string> all;
         for (const auto& s : steps)
             all.insert(s.name);
-        auto findings = MigrationLinter::lint(steps, all, std::string("migrations/") + folder);
+        auto findings = MigrationLinter::lint(steps, all, folder.string());
         for (const auto& f : findings)
             ADD_FAILURE() << f.file << ":" << f.line << ": " << f.rule << ": " << f.message;
     }
@@ -83,9 +89,9 @@ TEST(MigrationLinter, UniqueConstraintNeedsAPrebuiltIndex) {
 
 TEST(MigrationLinter, ReindexNeedsConcurrently) {
     EXPECT_EQ(errors(kTimeouts + "REINDEX INDEX posts_score;"), Rules{"index-not-concurrent"});
-    EXPECT_EQ(errors("-- agora:no-transaction\n" + kTimeouts +
-                     "REINDEX INDEX CONCURRENTLY posts_score;"),
-              Rules{});
+    EXPECT_EQ(
+        errors("-- agora:no-transaction\n" + kTimeouts + "REINDEX INDEX CONCURRENTLY posts_score;"),
+        Rules{});
 }
 
 TEST(MigrationLinter, ConcurrentlyNeedsANoTransactionStep) {
@@ -107,9 +113,9 @@ TEST(MigrationLinter, VolatileDefaultsRewrite) {
     }
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts ADD COLUMN n bigserial;"),
               Rules{"volatile-default"});
-    EXPECT_EQ(errors(kTimeouts +
-                     "ALTER TABLE posts ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;"),
-              Rules{"volatile-default"});
+    EXPECT_EQ(
+        errors(kTimeouts + "ALTER TABLE posts ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;"),
+        Rules{"volatile-default"});
     // A function the linter cannot classify is refused too: it can't prove there's no rewrite.
     auto f = lint(kTimeouts + "ALTER TABLE posts ADD COLUMN x text DEFAULT my_func();");
     ASSERT_EQ(errors(f), Rules{"volatile-default"});
@@ -145,11 +151,11 @@ TEST(MigrationLinter, SetNotNullNeedsAValidatedCheckInAnEarlierStep) {
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;"),
               Rules{"set-not-null"});
     // Same step is not enough: the check must already be validated when the step starts.
-    EXPECT_EQ(errors(kTimeouts +
-                     "ALTER TABLE posts ADD CONSTRAINT title_nn CHECK (title IS NOT NULL) "
-                     "NOT VALID;\nALTER TABLE posts VALIDATE CONSTRAINT title_nn;\n"
-                     "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;"),
-              Rules{"set-not-null"});
+    EXPECT_EQ(
+        errors(kTimeouts + "ALTER TABLE posts ADD CONSTRAINT title_nn CHECK (title IS NOT NULL) "
+                           "NOT VALID;\nALTER TABLE posts VALIDATE CONSTRAINT title_nn;\n"
+                           "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;"),
+        Rules{"set-not-null"});
 
     std::vector<Step> steps = {
         Migrator::makeStep("001_posts.sql", "CREATE TABLE posts (title text);"),
@@ -195,23 +201,65 @@ TEST(MigrationLinter, TypeChangesRewrite) {
               Rules{"type-change"});
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts ALTER score SET DATA TYPE bigint;"),
               Rules{"type-change"});
-    EXPECT_EQ(errors(kTimeouts +
-                     "-- agora:allow type-change because varchar(100) to text is binary-compatible\n"
-                     "ALTER TABLE posts ALTER COLUMN title TYPE text;"),
-              Rules{});
+    EXPECT_EQ(
+        errors(kTimeouts +
+               "-- agora:allow type-change because varchar(100) to text is binary-compatible\n"
+               "ALTER TABLE posts ALTER COLUMN title TYPE text;"),
+        Rules{});
 }
 
 TEST(MigrationLinter, RewritingMaintenanceIsRefused) {
-    EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts SET TABLESPACE fast;"),
-              Rules{"table-rewrite"});
+    EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts SET TABLESPACE fast;"), Rules{"table-rewrite"});
     EXPECT_EQ(errors(kTimeouts + "VACUUM FULL posts;"), Rules{"table-rewrite"});
     EXPECT_EQ(errors(kTimeouts + "VACUUM posts;"), Rules{});
+}
+
+TEST(MigrationLinter, BackfillsDontRunUnderTheAltersLock) {
+    auto f = lint(kTimeouts +
+                  "ALTER TABLE members ADD COLUMN karma integer;\n"
+                  "UPDATE members SET karma = 0 WHERE karma IS NULL;\n");
+    ASSERT_EQ(errors(f), Rules{"backfill-with-ddl"});
+    EXPECT_EQ(f[0].line, 4);
+    EXPECT_NE(f[0].message.find("line 3"), std::string::npos) << f[0].message;
+    // In its own step (or a no-transaction one, where each statement commits) it's fine.
+    EXPECT_EQ(errors(kTimeouts + "UPDATE members SET karma = 0 WHERE id < 1000;"), Rules{});
+    EXPECT_EQ(errors("-- agora:no-transaction\n" + kTimeouts +
+                     "ALTER TABLE members ADD COLUMN karma integer;\n"
+                     "DELETE FROM members WHERE karma < 0;\n"),
+              Rules{});
+    // Filling a table created in the same step is fine too.
+    EXPECT_EQ(errors("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;\n"
+                     "UPDATE t SET b = a;"),
+              Rules{});
+}
+
+TEST(MigrationLinter, AShadowStepMayRewriteItsTableButNothingElse) {
+    std::string body =
+        "ALTER TABLE posts ALTER COLUMN score TYPE bigint;\n"
+        "ALTER TABLE posts ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid();\n"
+        "CREATE INDEX posts_token ON posts (token);\n";
+    EXPECT_EQ(errors("-- agora:shadow posts\n" + body), Rules{});
+    auto step = Migrator::makeStep("x.sql", "-- agora:shadow posts\n" + body);
+    EXPECT_EQ(step.shadow_table, "posts");
+    // Without the directive every statement is refused.
+    EXPECT_EQ(errors(kTimeouts + body),
+              (Rules{"type-change", "volatile-default", "index-not-concurrent"}));
+    // Another table in a shadow step would be changed live.
+    EXPECT_EQ(errors("-- agora:shadow posts\n" + body +
+                     "ALTER TABLE members ALTER COLUMN karma TYPE bigint;\n"),
+              (Rules{"shadow-scope", "missing-lock-timeout", "missing-statement-timeout",
+                     "type-change"}));
+    // Dropping columns still breaks running code, shadow or not.
+    EXPECT_EQ(errors("-- agora:shadow posts\nALTER TABLE posts DROP COLUMN legacy;\n"),
+              Rules{"drop-outside-contract"});
+    EXPECT_EQ(errors("-- agora:shadow\nSELECT 1;"), Rules{"bad-directive"});
 }
 
 TEST(MigrationLinter, DropsAndRenamesOnlyInContractSteps) {
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts DROP COLUMN legacy;"),
               Rules{"drop-outside-contract"});
-    EXPECT_EQ(errors(kTimeouts + "DROP TABLE IF EXISTS old_posts;"), Rules{"drop-outside-contract"});
+    EXPECT_EQ(errors(kTimeouts + "DROP TABLE IF EXISTS old_posts;"),
+              Rules{"drop-outside-contract"});
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts RENAME COLUMN body TO markdown;"),
               Rules{"rename-outside-contract"});
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts RENAME TO entries;"),
@@ -246,8 +294,8 @@ TEST(MigrationLinter, AlteringAnExistingTableNeedsBothTimeouts) {
 TEST(MigrationLinter, OptOutsNeedAReasonAndAKnownRule) {
     std::string alter = "ALTER TABLE posts ALTER COLUMN score TYPE bigint;";
     // On the line before the statement.
-    auto f = lint(kTimeouts + "-- agora:allow type-change because posts is empty on every tenant\n" +
-                  alter);
+    auto f = lint(kTimeouts +
+                  "-- agora:allow type-change because posts is empty on every tenant\n" + alter);
     ASSERT_EQ(f.size(), 1u);
     EXPECT_TRUE(f[0].allowed);
     EXPECT_EQ(f[0].reason, "posts is empty on every tenant");
@@ -260,9 +308,9 @@ TEST(MigrationLinter, OptOutsNeedAReasonAndAKnownRule) {
               Rules{});
 
     // Only the next statement, not later ones.
-    EXPECT_EQ(errors(kTimeouts + "-- agora:allow type-change because tiny\n" + alter + "\n" +
-                     alter),
-              Rules{"type-change"});
+    EXPECT_EQ(
+        errors(kTimeouts + "-- agora:allow type-change because tiny\n" + alter + "\n" + alter),
+        Rules{"type-change"});
 
     EXPECT_EQ(errors(kTimeouts + "-- agora:allow type-change\n" + alter),
               (Rules{"allow-without-reason", "type-change"}));
@@ -274,8 +322,7 @@ TEST(MigrationLinter, OptOutsNeedAReasonAndAKnownRule) {
 
 TEST(MigrationLinter, MisspelledDirectivesAreErrors) {
     EXPECT_EQ(errors("-- agora:no-transation\nCREATE TABLE t (a int);"), Rules{"bad-directive"});
-    EXPECT_EQ(errors("-- agora:phase contracts\nCREATE TABLE t (a int);"),
-              Rules{"bad-directive"});
+    EXPECT_EQ(errors("-- agora:phase contracts\nCREATE TABLE t (a int);"), Rules{"bad-directive"});
     EXPECT_EQ(errors("-- agora:phase expand\n-- agora:no-transaction\nCREATE TABLE t (a int);"),
               Rules{});
 }

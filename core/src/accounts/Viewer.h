@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace agora {
@@ -14,6 +15,9 @@ struct Viewer {
     bool is_staff = false;        // network staff
     std::string auth;             // "", "cookie" or "bearer"
     std::string session_hash;     // hash of the session secret (CSRF key material)
+    // Ability answers already computed during this request (a page asks for the same few
+    // abilities once per post). Granted flag + reason. Lives and dies with the request.
+    mutable std::map<std::string, std::pair<bool, std::string>> ability_memo;
 
     bool signedIn() const { return account_id != 0; }
     bool isAdmin() const { return role == "admin" || is_staff; }

@@ -1,6 +1,7 @@
 #include "app/App.h"
 
 #include "http/Router.h"
+#include "plugins/PluginHost.h"
 #include "render/Renderer.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -28,6 +29,7 @@ App::App(Config config, size_t pool_size) : config_(std::move(config)) {
     });
     directory_->onReconnect([this] { page_cache_.clear(); });
     registerCoreSettings(settings_);
+    plugins_ = std::make_unique<PluginHost>(*this);
     tenant_steps_ = migrate::Migrator::loadSteps(config_.root / "migrations" / "tenant");
 }
 
@@ -45,10 +47,26 @@ Router& App::router() {
     return *router_;
 }
 
+void App::loadPlugins() {
+    plugins_->loadAll(config_.plugin_dir);
+}
+
+std::vector<migrate::Step> App::tenantSteps(const std::set<std::string>& plugins) const {
+    auto steps = tenant_steps_;
+    for (const auto& name : plugins) {
+        auto more = plugins_->migrations(name);
+        steps.insert(steps.end(), more.begin(), more.end());
+    }
+    return steps;
+}
+
 void App::prepareServing() {
+    loadPlugins();
     renderer_ = std::make_unique<Renderer>(config_.root / "themes");
     router_ = std::make_unique<Router>();
     registerAllRoutes(*this, *router_);
+    // Core routes first: a plugin route that clashes with one is refused, not the core one.
+    plugins_->install(*router_, *renderer_);
     secret();  // fetched once, before request threads share it
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 
 namespace agora {
 
+class PluginHost;
 class Renderer;
 class Router;
 
@@ -39,11 +41,18 @@ public:
     PageCache& pageCache() { return page_cache_; }
     Renderer& renderer();
     Router& router();
+    // Plugins from config().plugin_dir; empty until loadPlugins() ran.
+    PluginHost& plugins() { return *plugins_; }
+    // Loads the plugin directory once (servers, and the CLI commands that need plugins'
+    // settings, migrations or enable hooks). Later calls do nothing.
+    void loadPlugins();
 
     // Network schema: bootstrap + pending network migrations (idempotent).
     void initNetwork();
     // Steps every tenant schema gets (core; plugin steps are applied on enable).
     const std::vector<migrate::Step>& tenantSteps() const { return tenant_steps_; }
+    // Core steps followed by those of the named (loaded) plugins, "<plugin>/<file>".
+    std::vector<migrate::Step> tenantSteps(const std::set<std::string>& plugins) const;
     // HMAC key shared by all servers (CSRF tokens).
     const std::string& secret();
 
@@ -63,6 +72,7 @@ private:
     PageCache page_cache_;
     std::unique_ptr<Renderer> renderer_;
     std::unique_ptr<Router> router_;
+    std::unique_ptr<PluginHost> plugins_;
     std::vector<migrate::Step> tenant_steps_;
     std::string secret_;
 };

@@ -32,6 +32,7 @@ std::vector<Command> allCommands() {
     addTenantCommands(commands);
     addUserCommands(commands);
     addDemoCommands(commands);
+    addPluginCommands(commands);
     addMigrateCommands(commands);
     addBackupCommands(commands);
     addSeedCommands(commands);

@@ -34,6 +34,7 @@ void addServeCommands(std::vector<Command>& commands);
 void addTenantCommands(std::vector<Command>& commands);
 void addUserCommands(std::vector<Command>& commands);
 void addDemoCommands(std::vector<Command>& commands);
+void addPluginCommands(std::vector<Command>& commands);
 void addMigrateCommands(std::vector<Command>& commands);
 void addBackupCommands(std::vector<Command>& commands);
 void addSeedCommands(std::vector<Command>& commands);

@@ -1,5 +1,8 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <cstdio>
 #include <fstream>
+
 #include <iostream>
 #include <sstream>
 
@@ -15,6 +18,16 @@
 namespace agora::cli {
 
 namespace {
+
+// stdout carries the command's output (JSON with --json); log lines must not mix into it.
+void logToStderr() {
+    auto logger = spdlog::get("agora-cli");
+    if (!logger) {
+        logger = spdlog::stderr_color_mt("agora-cli");
+        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    }
+    spdlog::set_default_logger(logger);
+}
 
 namespace fs = std::filesystem;
 using migrate::MigrationPlan;
@@ -38,6 +51,7 @@ std::string stepList(const migrate::TargetStatus& st, const std::string& state) 
 }
 
 int migrateStatus(const Args& args) {
+    logToStderr();
     bool detail = args.has("all") || !args.positional().empty();
     App app(Config::load(), 2);
     auto plan = MigrationPlan::load(app.config().root);
@@ -131,7 +145,20 @@ std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan&
     return out;
 }
 
+// A plugin step is pending while a tenant with the plugin enabled lacks it, or while no tenant
+// has the plugin yet (it runs on the first enable).
+bool pluginStepPending(db::PgConnection& c, const std::string& plugin, const std::string& step) {
+    auto r =
+        c.q("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM network.schema_migrations m "
+            "  WHERE m.target = t.schema_name AND m.step = $2)), count(*) "
+            "FROM network.tenant_plugins tp JOIN network.tenants t ON t.id = tp.tenant_id "
+            "WHERE tp.plugin = $1 AND tp.enabled",
+            plugin, plugin + "/" + step);
+    return r.i64(0, 0) > 0 || r.i64(0, 1) == 0;
+}
+
 int migrateLint(const Args& args) {
+    logToStderr();
     if (args.has("rules")) {
         for (const auto& r : migrate::MigrationLinter::rules())
             std::cout << r.id << "\n    " << r.summary << "\n    fix: " << r.fix << "\n";
@@ -163,32 +190,51 @@ int migrateLint(const Args& args) {
     } else {
         auto config = Config::load();
         auto plan = MigrationPlan::load(config.root);
-        std::set<std::string> net_sel, ten_sel;
+        struct Folder {
+            std::string label;
+            std::vector<migrate::Step> steps;
+            std::set<std::string> selected;
+            std::string plugin;  // plugin folders: ledger names are "plugin/NNN_x.sql"
+        };
+        std::vector<Folder> folders = {{"migrations/network", plan.networkSteps(), {}, ""},
+                                       {"migrations/tenant", plan.tenantSteps(), {}, ""}};
+        // Plugins bring their own steps (applied when a tenant enables the plugin).
+        if (fs::is_directory(config.root / "plugins")) {
+            std::vector<fs::path> dirs;
+            for (const auto& e : fs::directory_iterator(config.root / "plugins"))
+                if (fs::is_directory(e.path() / "migrations"))
+                    dirs.push_back(e.path());
+            std::sort(dirs.begin(), dirs.end());
+            for (const auto& d : dirs)
+                folders.push_back({"plugins/" + d.filename().string() + "/migrations",
+                                   migrate::Migrator::loadSteps(d / "migrations"),
+                                   {},
+                                   d.filename().string()});
+        }
         bool everything = args.has("all");
         if (!everything) {
             try {
                 App app(config, 1);
                 auto lease = app.pool().acquire();
-                net_sel = pendingSomewhere(*lease, plan, true);
-                ten_sel = pendingSomewhere(*lease, plan, false);
+                folders[0].selected = pendingSomewhere(*lease, plan, true);
+                folders[1].selected = pendingSomewhere(*lease, plan, false);
+                for (size_t i = 2; i < folders.size(); ++i)
+                    for (const auto& s : folders[i].steps)
+                        if (pluginStepPending(*lease, folders[i].plugin, s.name))
+                            folders[i].selected.insert(s.name);
             } catch (const std::exception& e) {
                 std::cerr << "agora migrate lint: no ledger to read (" << e.what()
                           << "); linting every step\n";
                 everything = true;
             }
         }
-        if (everything) {
-            for (const auto& s : plan.networkSteps())
-                net_sel.insert(s.name);
-            for (const auto& s : plan.tenantSteps())
-                ten_sel.insert(s.name);
-        }
-        for (auto [steps, sel, folder] :
-             {std::tuple{&plan.networkSteps(), &net_sel, "migrations/network"},
-              std::tuple{&plan.tenantSteps(), &ten_sel, "migrations/tenant"}}) {
-            auto found = migrate::MigrationLinter::lint(*steps, *sel, folder);
+        for (auto& f : folders) {
+            if (everything)
+                for (const auto& s : f.steps)
+                    f.selected.insert(s.name);
+            auto found = migrate::MigrationLinter::lint(f.steps, f.selected, f.label);
             findings.insert(findings.end(), found.begin(), found.end());
-            linted += sel->size();
+            linted += f.selected.size();
         }
     }
     size_t errors = migrate::MigrationLinter::errorCount(findings);
@@ -223,6 +269,7 @@ int maxLockMs(const Args& args) {
 }
 
 int migrateRehearse(const Args& args) {
+    logToStderr();
     auto slug = args.pos(0, "SLUG");
     App app(Config::load(), 4);
     app.initNetwork();
@@ -242,6 +289,7 @@ int migrateRehearse(const Args& args) {
 }
 
 int migrateApply(const Args& args) {
+    logToStderr();
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
@@ -250,6 +298,9 @@ int migrateApply(const Args& args) {
     Progress progress("migrate apply");
     migrate::RolloutOptions options;
     options.apply.max_lock_ms = maxLockMs(args);
+    options.apply.shadow.batch_rows = args.integer("batch-rows", 5000);
+    if (options.apply.shadow.batch_rows <= 0)
+        throw UsageError("--batch-rows must be positive");
     options.unrehearsed = args.has("unrehearsed");
     options.contract = args.has("contract");
     if (auto c = args.get("canary"))
@@ -293,6 +344,7 @@ int migrateApply(const Args& args) {
 }
 
 int tenantStage(const Args& args) {
+    logToStderr();
     auto slug = args.pos(0, "SLUG");
     App app(Config::load(), 3);
     app.initNetwork();
@@ -338,9 +390,9 @@ void addMigrateCommands(std::vector<Command>& commands) {
                         migrateRehearse});
     commands.push_back({"migrate apply",
                         "SLUG|--all [--max-lock-ms N] [--unrehearsed] [--canary a,b] [--contract] "
-                        "[--json]",
+                        "[--batch-rows N] [--json]",
                         "apply pending steps online (rehearsed ones only, unless --unrehearsed)",
-                        {"max-lock-ms", "canary"},
+                        {"max-lock-ms", "canary", "batch-rows"},
                         {"all", "unrehearsed", "contract", "json"},
                         migrateApply});
     commands.push_back({"tenant stage",

@@ -47,6 +47,8 @@ int tenantAdd(const Args& args) {
         f.staging_of = *s;
     App app(Config::load(), 2);
     app.initNetwork();
+    // Plugin names are checked against what is installed, and their migrations run.
+    app.loadPlugins();
     auto start = std::chrono::steady_clock::now();
     int64_t id = TenantService(app).add(f);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -70,6 +72,9 @@ int tenantApply(const Args& args) {
         files.push_back(TenantFile::load(path));
     App app(Config::load(), 2);
     app.initNetwork();
+    // Plugins register settings ([abilities.*]) and bring migrations: load them first.
+    app.loadPlugins();
+    app.directory().reload();
     TenantService service(app);
     // Parents before their staging copies.
     std::stable_sort(files.begin(), files.end(), [](const TenantFile& a, const TenantFile& b) {

@@ -22,6 +22,15 @@ AbilityAnswer PermissionService::ability(db::PgConnection& c, const Tenant& t, c
         return {false, "sign in first"};
     if (v.isModerator())
         return {true, ""};
+    if (auto it = v.ability_memo.find(ability); it != v.ability_memo.end())
+        return {it->second.first, it->second.second};
+    auto answer = resolve(c, t, v, ability);
+    v.ability_memo[ability] = {answer.granted, answer.reason};
+    return answer;
+}
+
+AbilityAnswer PermissionService::resolve(db::PgConnection& c, const Tenant& t, const Viewer& v,
+                                         const std::string& ability) const {
     AbilityResolver resolver;
     {
         std::lock_guard lock(mu_);

@@ -71,8 +71,12 @@ public:
                                            const Viewer& v) const;
 
     static const std::vector<std::string>& abilityIds();
+    // Forget answers memoised for this viewer (after a change to their grants mid-request).
+    static void forget(const Viewer& v) { v.ability_memo.clear(); }
 
 private:
+    AbilityAnswer resolve(db::PgConnection& c, const Tenant& t, const Viewer& v,
+                          const std::string& ability) const;
     mutable std::mutex mu_;
     std::string plugin_;
     AbilityResolver resolver_;

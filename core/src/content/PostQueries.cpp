@@ -286,7 +286,9 @@ json PostQueries::tags(int64_t page, int64_t per_page) {
     auto total = ctx_.db().q("SELECT count(*) FROM tags WHERE question_count > 0");
     json items = json::array();
     for (int i = 0; i < r.rows(); ++i)
-        items.push_back({{"name", r.str(i, 0)}, {"question_count", r.i64(i, 1)}});
+        items.push_back({{"name", r.str(i, 0)},
+                         {"query", urlEncode(r.str(i, 0))},
+                         {"question_count", r.i64(i, 1)}});
     return {{"items", items}, {"page", page}, {"per_page", per_page}, {"total", total.i64(0, 0)}};
 }
 

@@ -405,6 +405,7 @@ std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
         throw Error::unauthorized();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
+    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Vote, &f);  // locked: no unvote
     auto gone = c.q("DELETE FROM votes WHERE post_id = $1 AND member_id = $2 RETURNING value",
                     post_id, v.account_id);
     auto before = c.q("SELECT up_votes, down_votes FROM posts WHERE id = $1", post_id);

@@ -81,8 +81,8 @@ public:
             out.setContentType(res.content_type);
             for (const auto& [k, v] : res.headers)
                 out.add(k, v);
-            out.setContentLength64(static_cast<Poco::Int64>(res.body.size()));
-            out.send().write(res.body.data(), static_cast<std::streamsize>(res.body.size()));
+            // Headers and body in one write: the stream interface would cut a page into 8 KiB sends.
+            out.sendBuffer(res.body.data(), res.body.size());
         } catch (const std::exception& e) {
             spdlog::debug("client went away: {}", e.what());
         }

@@ -5,7 +5,7 @@
 namespace agora {
 
 void Metrics::observe(const std::string& route, const std::string& tenant, int status,
-                      double seconds) {
+                      double seconds, uint64_t statements) {
     std::lock_guard lock(mu_);
     auto& s = series_[{route, tenant}];
     ++s.count;
@@ -14,6 +14,7 @@ void Metrics::observe(const std::string& route, const std::string& tenant, int s
         if (seconds <= kBuckets[i])
             ++s.buckets[i];
     ++s.by_status[status];
+    s.statements += statements;
 }
 
 static std::string escapeLabel(const std::string& v) {
@@ -52,6 +53,11 @@ std::string Metrics::prometheus(const std::map<std::string, double>& gauges) con
         out << "agora_http_request_duration_seconds_sum{" << labels << "} " << s.sum << "\n";
         out << "agora_http_request_duration_seconds_count{" << labels << "} " << s.count << "\n";
     }
+    out << "# HELP agora_sql_statements_total SQL statements issued, by route and tenant.\n"
+        << "# TYPE agora_sql_statements_total counter\n";
+    for (const auto& [key, s] : series_)
+        out << "agora_sql_statements_total{route=\"" << escapeLabel(key.first) << "\",tenant=\""
+            << escapeLabel(key.second) << "\"} " << s.statements << "\n";
     for (const auto& [name, value] : gauges)
         out << name << " " << value << "\n";
     return out.str();

@@ -11,7 +11,8 @@ namespace agora {
 // Request counts and latency histograms by route and tenant, exposed as Prometheus text.
 class Metrics {
 public:
-    void observe(const std::string& route, const std::string& tenant, int status, double seconds);
+    void observe(const std::string& route, const std::string& tenant, int status, double seconds,
+                 uint64_t statements = 0);
     std::string prometheus(const std::map<std::string, double>& gauges) const;
 
 private:
@@ -22,6 +23,7 @@ private:
         double sum = 0;
         std::array<uint64_t, kBuckets.size()> buckets{};
         std::map<int, uint64_t> by_status;
+        uint64_t statements = 0;
     };
     mutable std::mutex mu_;
     std::map<std::pair<std::string, std::string>, Series> series_;

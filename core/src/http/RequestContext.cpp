@@ -35,10 +35,16 @@ int64_t RequestContext::idParam(const std::string& name) const {
 db::PgConnection& RequestContext::db() {
     if (!lease_) {
         lease_.emplace(app_.pool().acquire());
+        statements_at_lease_ = (*lease_)->statementCount();
         if (tenant_)
             (*lease_)->useSchema(tenant_->schema);
     }
     return lease_->get();
+}
+
+uint64_t RequestContext::statementsIssued() const {
+    if (!lease_) return 0;
+    return const_cast<db::PgLease&>(*lease_)->statementCount() - statements_at_lease_;
 }
 
 const Viewer& RequestContext::viewer() {

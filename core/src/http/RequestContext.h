@@ -43,6 +43,8 @@ public:
     // This tenant's connection (search_path = tenant schema).
     db::PgConnection& db();
     bool dbUsed() const { return lease_.has_value(); }
+    // SQL statements this request issued (pages must not grow them with thread size).
+    uint64_t statementsIssued() const;
 
     const Viewer& viewer();
     const Viewer& requireViewer();  // 401 when anonymous
@@ -82,6 +84,7 @@ private:
     std::string request_id_;
     std::map<std::string, std::string> params_;
     std::optional<db::PgLease> lease_;
+    uint64_t statements_at_lease_ = 0;
     Viewer viewer_;
     bool viewer_resolved_ = false;
     std::optional<json> body_;

@@ -55,6 +55,12 @@ const std::vector<LintRule> kRules = {
      "ACCESS EXCLUSIVE lock",
      "do it out of band in a maintenance window, or copy into a new table online (shadow table "
      "with captured changes)"},
+    {"backfill-with-ddl",
+     "an UPDATE or DELETE of a table that an earlier ALTER TABLE in the same transactional step "
+     "locked runs under that ACCESS EXCLUSIVE lock: nobody can read or write the table until "
+     "the whole backfill commits",
+     "move the backfill into its own later step and batch it by primary key (a few thousand rows "
+     "per transaction)"},
     {"drop-outside-contract",
      "DROP TABLE / DROP COLUMN in an expand step breaks the code still running, which reads the "
      "dropped object until the deploy finishes",
@@ -74,6 +80,10 @@ const std::vector<LintRule> kRules = {
      "as long as the work takes",
      "start the step with SET statement_timeout = '...' sized from the rehearsal (0 only for "
      "CREATE INDEX CONCURRENTLY and batched work measured in a rehearsal)"},
+    {"shadow-scope",
+     "a `-- agora:shadow TABLE` step runs its statements against a shadow copy of TABLE; a "
+     "statement on another existing table would run against the live one, outside the copy",
+     "keep only statements on TABLE in the step and put other changes in steps of their own"},
     {"allow-without-reason", "an opt-out must say why the statement is safe here",
      "write `-- agora:allow RULE_ID because <why this is safe here>`"},
     {"unknown-rule", "an opt-out names a rule that doesn't exist",
@@ -81,8 +91,8 @@ const std::vector<LintRule> kRules = {
     {"bad-directive",
      "an `-- agora:` comment the tools don't understand is ignored, which is never what its "
      "author meant",
-     "use -- agora:no-transaction, -- agora:phase expand|contract or -- agora:allow RULE_ID "
-     "because <reason>"},
+     "use -- agora:no-transaction, -- agora:phase expand|contract, -- agora:shadow TABLE or "
+     "-- agora:allow RULE_ID because <reason>"},
 };
 
 // Functions whose value changes per row: a default using one is evaluated for every existing
@@ -304,6 +314,13 @@ std::optional<Directive> parseDirective(const SqlComment& c) {
         d.kind = "phase";
         if (phase != "expand" && phase != "contract")
             d.error = "phase must be expand or contract, not \"" + phase + "\"";
+    } else if (word == "shadow") {
+        d.kind = "shadow";
+        std::string table;
+        in >> table;
+        d.rules = {table};
+        if (table.empty())
+            d.error = "agora:shadow names no table";
     } else if (word == "allow") {
         d.kind = "allow";
         std::string ids;
@@ -364,6 +381,8 @@ private:
             }
             if (d->kind == "phase" && c.text.find("contract") != std::string::npos)
                 contract_ = true;
+            if (d->kind == "shadow")
+                shadow_ = d->rules.front();
             if (d->kind != "allow")
                 continue;
             for (const auto& r : d->rules) {
@@ -419,6 +438,12 @@ private:
     }
 
     void flag(const std::string& rule, int line, const std::string& message) {
+        // What the shadow engine makes safe: the statement runs on an empty copy.
+        static const std::set<std::string> shadow_safe = {
+            "index-not-concurrent", "volatile-default", "generated-column", "set-not-null",
+            "constraint-not-valid", "type-change",      "table-rewrite",    "backfill-with-ddl"};
+        if (shadow_ && target_ == *shadow_ && shadow_safe.count(rule))
+            return;
         add(rule, line, message, firstLine(stmt_->sql));
     }
 
@@ -426,6 +451,14 @@ private:
 
     // A statement that takes a lock on an existing table: the step needs its timeouts first.
     void touches(const std::string& what, int line) {
+        if (shadow_) {
+            // The engine sets its own timeouts for the shadowed table.
+            if (target_ == *shadow_)
+                return;
+            flag("shadow-scope", line,
+                 what + " in a step that shadows " + *shadow_ +
+                     ": it would run against the live table");
+        }
         if (timeouts_checked_)
             return;
         timeouts_checked_ = true;
@@ -439,6 +472,7 @@ private:
 
     void statement(const SqlStatement& st) {
         stmt_ = &st;
+        target_.clear();
         const auto& t = st.tokens;
         if (t.empty())
             return;
@@ -484,6 +518,16 @@ private:
                      "VACUUM FULL rewrites the table under an exclusive lock");
         } else if (c.accept("LOCK")) {
             touches("LOCK TABLE", st.line);
+        } else if (c.accept("UPDATE") || (c.accept("DELETE") && c.accept("FROM"))) {
+            c.accept("ONLY");
+            if (auto table = c.name()) {
+                target_ = *table;
+                if (auto it = altered_.find(*table); it != altered_.end())
+                    flag("backfill-with-ddl", st.line,
+                         st.tokens[0].upper + " " + *table +
+                             " runs under the ACCESS EXCLUSIVE lock ALTER TABLE took at line " +
+                             std::to_string(it->second) + " until the step commits");
+            }
         }
         stmt_ = nullptr;
     }
@@ -524,6 +568,7 @@ private:
             auto table = c.name();
             if (!table || !existing(*table))
                 return;
+            target_ = *table;
             touches("CREATE INDEX on existing table " + *table, stmt_->line);
             if (!concurrently)
                 flag("index-not-concurrent", stmt_->line,
@@ -536,8 +581,10 @@ private:
             while (!c.done() && !c.at("ON"))
                 c.skip();
             if (c.accept("ON"))
-                if (auto table = c.name(); table && existing(*table))
+                if (auto table = c.name(); table && existing(*table)) {
+                    target_ = *table;
                     touches("CREATE TRIGGER on existing table " + *table, stmt_->line);
+                }
         }
     }
 
@@ -585,6 +632,7 @@ private:
             for (const auto& table : tables) {
                 if (!existing(table))
                     continue;
+                target_ = table;
                 touches("DROP TABLE " + table, stmt_->line);
                 if (!contract_)
                     flag("drop-outside-contract", stmt_->line,
@@ -604,8 +652,12 @@ private:
         c.acceptPunct("*");
         const auto& t = stmt_->tokens;
         bool is_new = !existing(*table);
-        if (!is_new)
+        target_ = *table;
+        if (!is_new) {
             touches("ALTER TABLE " + *table, stmt_->line);
+            if (step_.transactional)
+                altered_.emplace(*table, stmt_->line);
+        }
         if (c.at("RENAME")) {
             c.skip();
             if (c.accept("CONSTRAINT"))
@@ -826,6 +878,9 @@ private:
     bool statement_timeout_ = false;
     bool timeouts_checked_ = false;
     std::set<std::string> created_;
+    std::map<std::string, int> altered_;  // existing tables ALTERed so far, first line
+    std::optional<std::string> shadow_;   // "-- agora:shadow TABLE"
+    std::string target_;                  // the table the current statement works on
     std::map<std::string, std::string> file_allows_;
     std::map<int, std::map<std::string, std::string>> line_allows_;
     const SqlStatement* stmt_ = nullptr;

@@ -37,6 +37,12 @@ Step Migrator::makeStep(std::string name, std::string sql) {
     s.transactional = s.sql.find("-- agora:no-transaction") == std::string::npos;
     if (s.sql.find("-- agora:phase contract") != std::string::npos)
         s.phase = "contract";
+    const std::string shadow = "-- agora:shadow ";
+    if (auto at = s.sql.find(shadow); at != std::string::npos) {
+        auto begin = at + shadow.size();
+        auto end = s.sql.find_first_of(" \t\r\n", begin);
+        s.shadow_table = s.sql.substr(begin, end == std::string::npos ? end : end - begin);
+    }
     return s;
 }
 
@@ -138,6 +144,8 @@ std::vector<std::string> Migrator::apply(db::PgConnection& conn, const std::stri
             conn.exec(s.sql);
             record();
         }
+        // A plain SET in a step outlives its transaction; this connection may go back to a pool.
+        conn.exec("RESET lock_timeout; RESET statement_timeout");
         applied.push_back(s.name);
     }
     return applied;

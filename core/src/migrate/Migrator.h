@@ -18,6 +18,9 @@ struct Step {
     // "expand" (default) or "contract" ("-- agora:phase contract"): a contract step drops or
     // renames what the running code no longer uses, so it runs only after that code is gone.
     std::string phase = "expand";
+    // "-- agora:shadow TABLE": the online applier runs the statements against a shadow copy of
+    // TABLE and swaps it in (ShadowRewrite); a plain apply (new, empty tenants) runs them as is.
+    std::string shadow_table;
 };
 
 struct StepStatus {

@@ -71,6 +71,8 @@ json StepResult::toJson() const {
               {"lock_timeouts", lock_timeouts}};
     if (!dropped_invalid_indexes.empty())
         j["dropped_invalid_indexes"] = dropped_invalid_indexes;
+    if (!shadow.is_null())
+        j["shadow"] = shadow;
     if (!ok) {
         j["error"] = error;
         j["sqlstate"] = sqlstate;
@@ -287,6 +289,44 @@ StepResult OnlineApplier::runStatements(const std::string& schema, const Step& s
     return res;
 }
 
+StepResult OnlineApplier::runShadow(const std::string& schema, const Step& step) {
+    StepResult res;
+    res.step = step.name;
+    res.attempts = 1;
+    auto start = Clock::now();
+    if (options_.database_url.empty()) {
+        res.error = "shadow steps need the database URL";
+        return res;
+    }
+    // The engine sets its own timeouts; the step's SETs are for a plain apply.
+    std::vector<std::string> statements;
+    for (const auto& st : SqlScript::parse(step.sql).statements())
+        if (!st.tokens.empty() && !st.tokens[0].is("SET") && !st.tokens[0].is("RESET"))
+            statements.push_back(st.sql);
+    ShadowOptions so = options_.shadow;
+    so.max_lock_ms = options_.max_lock_ms;
+    so.max_attempts = options_.max_attempts;
+    if (!so.progress && options_.progress)
+        so.progress = [&](const std::string& m) { options_.progress(step.name + ": " + m); };
+    try {
+        auto r =
+            ShadowRewrite(options_.database_url, schema, step.shadow_table, statements).run(so);
+        res.shadow = r.toJson();
+        res.lock_timeouts = r.swap_attempts - 1;
+        res.duration_ms = msSince(start);
+        record(schema, step, res.duration_ms);
+        res.ok = true;
+    } catch (const db::PgError& e) {
+        res.error = e.what();
+        res.sqlstate = e.sqlstate();
+    } catch (const std::exception& e) {
+        res.error = e.what();
+    }
+    res.duration_ms = msSince(start);
+    res.total_ms = res.duration_ms;
+    return res;
+}
+
 ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<Step>& steps) {
     ApplyResult out;
     out.target = schema;
@@ -322,8 +362,9 @@ ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<St
             options_.before_step(step);
         if (options_.progress)
             options_.progress(step.name);
-        StepResult r =
-            step.transactional ? runTransactional(schema, step) : runStatements(schema, step);
+        StepResult r = !step.shadow_table.empty() ? runShadow(schema, step)
+                       : step.transactional       ? runTransactional(schema, step)
+                                                  : runStatements(schema, step);
         out.steps.push_back(r);
         if (!r.ok) {
             out.ok = false;

@@ -9,6 +9,7 @@
 
 #include "db/PgConnection.h"
 #include "migrate/Migrator.h"
+#include "migrate/ShadowRewrite.h"
 
 namespace agora::migrate {
 
@@ -23,6 +24,9 @@ struct ApplyOptions {
     std::function<void(const std::string&)> progress;
     // Around each step (the rehearsal marks its timeline and reads statistics there).
     std::function<void(const Step&)> before_step;
+    // For "-- agora:shadow TABLE" steps: the engine opens connections of its own.
+    std::string database_url;
+    ShadowOptions shadow;
 };
 
 struct StepResult {
@@ -36,6 +40,8 @@ struct StepResult {
     std::string error;
     std::string sqlstate;
     int error_line = 0;  // line in the file of the statement that failed
+
+    nlohmann::json shadow;  // ShadowRewrite figures, for shadow steps
 
     nlohmann::json toJson() const;
 };
@@ -58,6 +64,7 @@ struct ApplyResult {
 // - a no-transaction step runs statement by statement; before CREATE INDEX CONCURRENTLY an
 //   INVALID index of the same name (left by an earlier failure) is dropped, and one left by a
 //   failure now is dropped too, because an invalid index still costs every write;
+// - a "-- agora:shadow TABLE" step goes through ShadowRewrite (copy, catch-up, verify, swap);
 // - applies to one target are serialised by an advisory lock, and a step another process
 //   finished meanwhile is skipped.
 // Stops at the first failing step: later steps may depend on it.
@@ -76,6 +83,7 @@ public:
 private:
     StepResult runTransactional(const std::string& schema, const Step& step);
     StepResult runStatements(const std::string& schema, const Step& step);
+    StepResult runShadow(const std::string& schema, const Step& step);
     bool alreadyApplied(const std::string& schema, const Step& step);
     void record(const std::string& schema, const Step& step, int64_t ms);
     void capLockTimeout(bool local);

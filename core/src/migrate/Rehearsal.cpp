@@ -221,6 +221,7 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     };
     ApplyOptions ao = options.apply;
     ao.progress = [&](const std::string& m) { say(staged.slug + ": " + m); };
+    ao.database_url = app_.config().database_url;
     ao.before_step = [&](const Step&) {
         closeStep();
         StepObs o;

@@ -218,15 +218,22 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
                                                     "; pass --host for the restored tenant");
     }
     if (!out.created) {
-        // "Emptied" means no rows anywhere: restoring over data would silently lose it.
-        auto sums = TableChecksums::compute(c, existing.str(0, "schema_name"));
-        for (const auto& [name, s] : sums)
-            if (s.rows > 0)
-                throw Error::conflict("tenant_not_empty",
-                                      "tenant " + out.slug + " has data (" + name + ": " +
-                                          std::to_string(s.rows) +
-                                          " rows); restore into a new slug with --as, or empty "
-                                          "it first");
+        // "Emptied" means nobody's data is there: no members (every post, vote or flag belongs
+        // to a member) and no memberships. Rows the migrations seed (close reasons, counters)
+        // don't count. Restoring over members would silently lose them.
+        std::string schema_q = c.quoteIdent(existing.str(0, "schema_name"));
+        int64_t members = 0;
+        if (c.q("SELECT to_regclass($1) IS NOT NULL", existing.str(0, "schema_name") + ".members")
+                .boolean(0, 0))
+            members = c.exec("SELECT count(*) FROM " + schema_q + ".members").i64(0, 0);
+        members += c.q("SELECT count(*) FROM network.memberships WHERE tenant_id = $1",
+                       existing.i64(0, "id"))
+                       .i64(0, 0);
+        if (members > 0)
+            throw Error::conflict("tenant_not_empty",
+                                  "tenant " + out.slug + " has members (" +
+                                      std::to_string(members) +
+                                      "); restore into a new slug with --as, or empty it first");
     }
 
     c.exec("DROP SCHEMA IF EXISTS " + c.quoteIdent(build) + " CASCADE");

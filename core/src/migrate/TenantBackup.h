@@ -50,7 +50,7 @@ public:
     BackupResult backup(const std::string& slug, const std::filesystem::path& dir,
                         const std::function<void(const std::string&)>& progress = {});
 
-    // Into a new tenant, or into an existing one whose tables are all empty.
+    // Into a new tenant, or into an existing one without members (just created, or emptied).
     RestoreResult restore(const std::string& slug, const std::filesystem::path& dir,
                           const RestoreOptions& options,
                           const std::function<void(const std::string&)>& progress = {});

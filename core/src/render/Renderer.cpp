@@ -43,7 +43,11 @@ void fill(data& out, const json& j) {
             return;
         }
         case json::value_t::string:
-            out = data(j.get_ref<const std::string&>());
+            // Empty text is false, as in JavaScript Mustache: {{#field}} hides empty fields.
+            if (j.get_ref<const std::string&>().empty())
+                out = data(false);
+            else
+                out = data(j.get_ref<const std::string&>());
             return;
         case json::value_t::boolean:
             out = data(j.get<bool>());
@@ -99,12 +103,16 @@ std::string Renderer::load(const std::string& theme, const std::string& name, in
     fs::path file = dir_ / theme / "templates" / (name + ".mustache");
     if (!fs::exists(file))
         file = dir_ / "default" / "templates" / (name + ".mustache");
-    std::ifstream in(file);
-    if (!in)
+    std::string text;
+    if (std::ifstream in(file); in) {
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+    } else if (auto it = builtin_.find(name); it != builtin_.end()) {
+        text = it->second;
+    } else {
         throw Error::internal("template " + name + " not found in theme " + theme);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
+    }
     static const std::regex partial(R"(\{\{>\s*([A-Za-z0-9_/\-]+)\s*\}\})");
     std::string out;
     auto begin = std::sregex_iterator(text.begin(), text.end(), partial);
@@ -163,6 +171,7 @@ std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d
     }
     if (!d.contains("slots"))
         d["slots"] = json::object();
+    fillSlots(tenant.theme, tenant, d);
     std::string content = render(tenant.theme, templ, d);
     // The layout needs only the frame, not the page's (possibly large) data.
     json frame = {{"site", std::move(d["site"])},   {"viewer", std::move(d["viewer"])},
@@ -171,6 +180,30 @@ std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d
     if (d.contains("flash"))
         frame["flash"] = std::move(d["flash"]);
     return render(tenant.theme, "layout", frame);
+}
+
+void Renderer::addTemplate(const std::string& name, std::string text) {
+    std::lock_guard lock(mu_);
+    builtin_[name] = std::move(text);
+}
+
+void Renderer::addSlotPartial(const std::string& plugin, const std::string& slot,
+                              std::string text) {
+    std::lock_guard lock(mu_);
+    std::string templ =
+        "slots/" + plugin + "/" + slot + "/" + std::to_string(slot_partials_.size());
+    builtin_[templ] = std::move(text);
+    slot_partials_.push_back({plugin, slot, templ});
+}
+
+void Renderer::fillSlots(const std::string& theme, const Tenant& tenant, json& d) {
+    for (const auto& p : slot_partials_) {
+        if (!tenant.pluginEnabled(p.plugin))
+            continue;
+        std::string html = render(theme, p.templ, d);
+        auto& slot = d["slots"][p.slot];
+        slot = (slot.is_string() ? slot.get<std::string>() : std::string()) + html;
+    }
 }
 
 fs::path Renderer::asset(const std::string& theme, const std::string& name) const {

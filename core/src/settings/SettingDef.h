@@ -21,6 +21,7 @@ struct SettingDef {
     std::optional<double> max;
     std::vector<std::string> choices;  // Enum
     size_t max_length = 200;           // String
+    std::string pattern;               // String: regex the whole value must match ("" = any)
     bool nullable = false;
     std::string category;
     std::string description;

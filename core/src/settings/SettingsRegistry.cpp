@@ -91,6 +91,9 @@ json SettingsRegistry::validate(const std::string& key, const json& value) const
             if (value.get<std::string>().size() > def->max_length)
                 throw Error::invalid(key, key + " is longer than " +
                                               std::to_string(def->max_length) + " characters");
+            if (!def->pattern.empty() &&
+                !std::regex_match(value.get<std::string>(), std::regex(def->pattern)))
+                throw Error::invalid(key, key + " must match " + def->pattern);
             return value;
         }
         case SettingType::Color: {

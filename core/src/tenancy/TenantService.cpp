@@ -3,6 +3,9 @@
 #include <regex>
 #include <set>
 
+#include "plugins/PluginHost.h"
+#include "plugins/PluginService.h"
+#include "render/PageCache.h"
 #include "util/Error.h"
 
 namespace agora {
@@ -44,12 +47,20 @@ void TenantService::validateSettings(const TenantFile& spec) {
         app_.settings().validate(k, v);
 }
 
+void TenantService::validatePlugins(const TenantFile& spec) {
+    // Only a process that loaded the plugin directory knows which names are real; one that
+    // didn't (a library user) records the names as given.
+    if (app_.plugins().loaded())
+        PluginService(app_).requireLoaded(spec.plugins);
+}
+
 int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor) {
     if (!validSlug(spec.slug))
         throw Error::invalid("slug",
                              "slug must be lower-case letters, digits and dashes, "
                              "starting with a letter");
     checkHosts(spec);
+    validatePlugins(spec);
     validateSettings(spec);
     auto lease = app_.pool().acquire();
     auto& c = *lease;
@@ -68,6 +79,10 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     std::string schema = schemaFor(spec.slug);
     // Schema and tables first: the directory must never point at a schema that isn't ready.
     migrate::Migrator::apply(c, schema, app_.tenantSteps());
+    PluginService plugins(app_);
+    if (app_.plugins().loaded())
+        for (const auto& p : spec.plugins)
+            plugins.migrate(c, schema, p);
 
     db::Transaction tx(c);
     auto r =
@@ -79,6 +94,17 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
         c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
     for (const auto& p : spec.plugins)
         c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin) VALUES ($1, $2)", id, p);
+    if (app_.plugins().loaded() && !spec.plugins.empty()) {
+        Tenant created;
+        created.id = id;
+        created.slug = spec.slug;
+        created.name = spec.name;
+        created.schema = schema;
+        created.staging_of = parent;
+        created.plugins.insert(spec.plugins.begin(), spec.plugins.end());
+        for (const auto& p : spec.plugins)
+            plugins.runEnableHooks(c, created, p);
+    }
     for (const auto& [k, v] : spec.settings)
         c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) "
             "VALUES ($1, $2, $3::jsonb, $4)",
@@ -87,6 +113,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
              json{{"name", spec.name}, {"hosts", spec.hosts}, {"theme", spec.theme}});
     c.exec(std::string("NOTIFY ") + kDirectoryChannel);
     tx.commit();
+    c.forgetSchema();
     return id;
 }
 
@@ -97,10 +124,15 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
         return true;
     }
     checkHosts(spec);
+    validatePlugins(spec);
     validateSettings(spec);
     auto lease = app_.pool().acquire();
     auto& c = *lease;
     migrate::Migrator::apply(c, existing->schema, app_.tenantSteps());
+    PluginService plugins(app_);
+    if (app_.plugins().loaded())
+        for (const auto& p : spec.plugins)
+            plugins.migrate(c, existing->schema, p);
     db::Transaction tx(c);
     int64_t id = existing->id;
     bool changed = false;
@@ -144,6 +176,20 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
                 "now()",
                 id, p);
         auditLog(c, id, actor, "tenant.plugins", spec.slug, existing->plugins, spec.plugins);
+        if (app_.plugins().loaded()) {
+            Tenant current;
+            current.id = id;
+            current.slug = spec.slug;
+            current.name = spec.name;
+            current.schema = existing->schema;
+            current.plugins = want_plugins;
+            if (auto t = app_.directory().byId(id))
+                current.staging_of = t->staging_of;
+            for (const auto& p : want_plugins)
+                if (!have_plugins.count(p))
+                    plugins.runEnableHooks(c, current, p);
+        }
+        c.q("SELECT pg_notify($1, $2)", std::string(kCacheChannel), std::to_string(id));
         changed = true;
     }
     // Settings are declarative: what the file doesn't name goes back to the default.
@@ -170,6 +216,7 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
     if (changed)
         c.exec(std::string("NOTIFY ") + kDirectoryChannel);
     tx.commit();
+    c.forgetSchema();
     return changed;
 }
 
@@ -266,7 +313,8 @@ void TenantService::setRole(const std::string& slug, const std::string& username
 void TenantService::migrateAll(const std::function<void(const std::string&)>& progress) {
     for (const auto& t : list()) {
         auto lease = app_.pool().acquire();
-        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(), [&](const std::string& s) {
+        std::set<std::string> enabled(t.plugins.begin(), t.plugins.end());
+        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(enabled), [&](const std::string& s) {
             if (progress)
                 progress(t.slug + ": " + s);
         });

@@ -47,6 +47,7 @@ public:
 
 private:
     void validateSettings(const TenantFile& spec);
+    void validatePlugins(const TenantFile& spec);
     App& app_;
 };
 

@@ -119,6 +119,11 @@ bool Subprocess::write(const char* data, size_t size) {
     return true;
 }
 
+void Subprocess::signal(int sig) {
+    if (pid_ > 0 && status_ < 0)
+        ::kill(pid_, sig);
+}
+
 int Subprocess::wait() {
     if (status_ >= 0)
         return status_;

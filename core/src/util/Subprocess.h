@@ -30,6 +30,10 @@ public:
     // Writes all of `data` to the child's stdin; false when the child stopped reading.
     bool write(const char* data, size_t size);
 
+    pid_t pid() const { return pid_; }
+    // Sends a signal to the child (tests use SIGKILL to prove a crash leaves things consistent).
+    void signal(int sig);
+
     // Waits for the child; returns its exit code (128 + signal when killed by one).
     int wait();
     std::string errorOutput() const;

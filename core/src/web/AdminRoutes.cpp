@@ -1,5 +1,6 @@
 #include "http/RequestContext.h"
 #include "http/Router.h"
+#include "plugins/PluginService.h"
 #include "settings/SettingsService.h"
 #include "util/Error.h"
 #include "web/Routes.h"
@@ -70,7 +71,9 @@ void adminPage(RequestContext& ctx) {
     json categories = json::array();
     for (auto& [name, list] : by_category)
         categories.push_back({{"name", name}, {"settings", list}});
-    ctx.render("admin", {{"title", "Administration"}, {"categories", categories}});
+    ctx.render("admin", {{"title", "Administration"},
+                         {"categories", categories},
+                         {"plugins", PluginService(ctx.app()).describe(ctx.tenant())}});
 }
 
 void adminSettingsSubmit(RequestContext& ctx) {

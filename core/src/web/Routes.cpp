@@ -10,6 +10,7 @@ void registerAllRoutes(App& app, Router& router) {
     registerStaticRoutes(router);
     registerAuthRoutes(router);
     registerAdminRoutes(router);
+    registerPluginAdminRoutes(router);
     registerPostApiRoutes(router);
     registerPostPages(router);
 }

@@ -9,6 +9,7 @@ class App;
 void registerStaticRoutes(Router& router);
 void registerAuthRoutes(Router& router);
 void registerAdminRoutes(Router& router);
+void registerPluginAdminRoutes(Router& router);
 void registerPostApiRoutes(Router& router);
 void registerPostPages(Router& router);
 void registerAllRoutes(App& app, Router& router);

@@ -38,6 +38,10 @@ TestServer::TestServer() {
     // the build tree, so point it at the sources explicitly unless the caller already did.
     if (!std::getenv("AGORA_ROOT") && !checkoutRoot().empty())
         setenv("AGORA_ROOT", checkoutRoot().c_str(), 0);
+#ifdef AGORA_TEST_PLUGIN_DIR
+    // Plugins the tests exercise (abilities and the fixtures), built by tests/fixtures.
+    setenv("AGORA_PLUGIN_DIR", AGORA_TEST_PLUGIN_DIR, 0);
+#endif
     app_ = std::make_unique<App>(Config::load(), 16);
     app_->initNetwork();
     app_->prepareServing();

@@ -1,0 +1,440 @@
+#include "plugins/PluginHost.h"
+
+#include <dlfcn.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <regex>
+
+#include "app/App.h"
+#include "http/RequestContext.h"
+#include "http/Router.h"
+#include "plugins/AgoraCall.h"
+#include "plugins/HostApi.h"
+#include "render/Renderer.h"
+#include "util/Error.h"
+
+namespace agora {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kErrorCap = 1024;
+
+// Calls into plugin code. Whatever it throws stops here and becomes an error message: no
+// exception crosses the boundary (DESIGN decision 4), even from a plugin that ignores the rule.
+template <typename F>
+int callPlugin(char* error, F&& f) noexcept {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        std::snprintf(error, kErrorCap, "threw an exception: %s", e.what());
+    } catch (...) {
+        std::snprintf(error, kErrorCap, "threw a non-standard exception");
+    }
+    return AGORA_ERR;
+}
+
+std::string errorText(const char* error) {
+    std::string s(error, strnlen(error, kErrorCap));
+    return s.empty() ? "no reason given" : s;
+}
+
+std::string abiText(uint32_t major, uint32_t minor) {
+    return std::to_string(major) + "." + std::to_string(minor);
+}
+
+bool validName(const char* name) {
+    static const std::regex re("^[a-z][a-z0-9_]{0,31}$");
+    return name && std::regex_match(name, re);
+}
+
+Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
+    return [&app, &plugin, route](RequestContext& ctx) {
+        const Viewer& v = ctx.viewer();
+        const Tenant& t = ctx.tenant();
+        // The view's strings live here, on the stack, for the whole callback.
+        const auto& req = ctx.req();
+        std::string params = json(ctx.params()).dump();
+        std::string query = json(req.query).dump();
+        std::string content_type = req.header("content-type");
+        AgoraRequest view{};
+        view.struct_size = sizeof view;
+        view.method = req.method.c_str();
+        view.path = req.path.c_str();
+        view.query_string = req.query_string.c_str();
+        view.params_json = params.c_str();
+        view.query_json = query.c_str();
+        view.body = req.body.data();
+        view.body_len = req.body.size();
+        view.content_type = content_type.c_str();
+        view.tenant_id = t.id;
+        view.tenant_slug = t.slug.c_str();
+        view.tenant_is_staging = t.isStaging() ? 1 : 0;
+        view.viewer_id = v.account_id;
+        view.viewer_username = v.username.c_str();
+        view.viewer_display_name = v.display_name.c_str();
+        view.viewer_role = v.signedIn() ? v.role.c_str() : "";
+        view.viewer_is_moderator = v.signedIn() && v.isModerator() ? 1 : 0;
+        view.viewer_is_admin = v.signedIn() && v.isAdmin() ? 1 : 0;
+
+        AgoraCall call(app, plugin, AgoraCall::Kind::Request, t);
+        call.ctx = &ctx;
+        call.viewer = &v;
+        char error[kErrorCap] = "";
+        int rc = callPlugin(error, [&] {
+            return route.fn(route.user_data, &call, &view, error, kErrorCap);
+        });
+        // Whatever the plugin left uncommitted is rolled back before anyone looks at the
+        // outcome: a failed or forgetful route writes nothing.
+        call.tx.reset();
+        if (call.failure)
+            throw *call.failure;
+        std::string where = "plugin " + plugin.name + ": " + route.method + " " + route.pattern;
+        if (rc != AGORA_OK)
+            throw Error::internal(where + " failed: " + errorText(error));
+        if (!call.responded)
+            throw Error::internal(where + " returned without a response");
+    };
+}
+
+EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub) {
+    return [&app, &plugin, sub](db::PgConnection& conn, const Tenant& t, const Event& e) {
+        std::string payload = e.payload.dump();
+        AgoraEvent view{};
+        view.struct_size = sizeof view;
+        view.name = e.name.c_str();
+        view.payload_json = payload.c_str();
+        view.tenant_id = t.id;
+        view.tenant_slug = t.slug.c_str();
+        view.tenant_is_staging = t.isStaging() ? 1 : 0;
+        AgoraCall call(app, plugin, AgoraCall::Kind::Event, t);
+        call.conn = &conn;
+        char error[kErrorCap] = "";
+        int rc = callPlugin(
+            error, [&] { return sub.fn(sub.user_data, &call, &view, error, kErrorCap); });
+        // Thrown into the publisher: its transaction rolls back and the request fails.
+        if (rc != AGORA_OK)
+            throw Error::internal("plugin " + plugin.name + " failed handling " + e.name + ": " +
+                                  errorText(error));
+    };
+}
+
+AbilityResolver abilityResolver(App& app, LoadedPlugin& plugin,
+                                PluginCallback<AgoraResolverFn> cb) {
+    return [&app, &plugin, cb](db::PgConnection& conn, const Tenant& t, const Viewer& v,
+                               const std::string& ability) -> std::optional<AbilityAnswer> {
+        AgoraAbilityQuery q{};
+        q.struct_size = sizeof q;
+        q.ability = ability.c_str();
+        q.member_id = v.account_id;
+        q.member_role = v.role.c_str();
+        q.tenant_id = t.id;
+        q.tenant_slug = t.slug.c_str();
+        q.tenant_is_staging = t.isStaging() ? 1 : 0;
+        AgoraAbilityAnswer answer{};
+        answer.struct_size = sizeof answer;
+        AgoraCall call(app, plugin, AgoraCall::Kind::Resolver, t);
+        call.conn = &conn;
+        call.viewer = &v;
+        char error[kErrorCap] = "";
+        int rc = callPlugin(
+            error, [&] { return cb.fn(cb.user_data, &call, &q, &answer, error, kErrorCap); });
+        if (rc != AGORA_OK)
+            throw Error::internal("plugin " + plugin.name + " could not answer whether member " +
+                                  std::to_string(v.account_id) + " holds " + ability + ": " +
+                                  errorText(error));
+        answer.reason[sizeof answer.reason - 1] = '\0';
+        std::string reason = answer.reason;
+        switch (answer.answer) {
+            case AGORA_ABILITY_GRANTED:
+                return AbilityAnswer{true, ""};
+            case AGORA_ABILITY_DENIED:
+                return AbilityAnswer{
+                    false, reason.empty() ? "you need the " + ability + " ability" : reason};
+            default:
+                return std::nullopt;
+        }
+    };
+}
+
+}  // namespace
+
+PluginHost::PluginHost(App& app) : app_(app) {}
+PluginHost::~PluginHost() = default;
+
+void PluginHost::refuse(LoadedPlugin& p, std::string error, std::string hint) {
+    p.ok = false;
+    p.error = std::move(error);
+    p.hint = std::move(hint);
+    spdlog::error("plugin {} refused: {} (hint: {})", p.file.string(), p.error, p.hint);
+}
+
+const LoadedPlugin* PluginHost::find(const std::string& name) const {
+    for (const auto& p : plugins_)
+        if (p->ok && p->name == name)
+            return p.get();
+    return nullptr;
+}
+
+std::vector<std::string> PluginHost::names() const {
+    std::vector<std::string> out;
+    for (const auto& p : plugins_)
+        if (p->ok)
+            out.push_back(p->name);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void PluginHost::loadAll(const fs::path& dir) {
+    std::lock_guard lock(mu_);
+    if (loaded_)
+        return;
+    loaded_ = true;
+    dir_ = dir;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        spdlog::info("no plugin directory at {}: running without plugins", dir.string());
+        return;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".so")
+            files.push_back(entry.path());
+    // Name order: which of two same-named plugins wins must not depend on the file system.
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files)
+        loadOne(f);
+    for (const auto& p : plugins_)
+        if (p->ok)
+            spdlog::info("plugin {} {} (ABI {}) loaded from {}", p->name, p->version,
+                         abiText(p->abi_major, p->abi_minor), p->file.string());
+}
+
+bool PluginHost::checkDescriptor(LoadedPlugin& p, const AgoraPluginDescriptor* d) {
+    constexpr uint32_t major = AGORA_PLUGIN_ABI_MAJOR, minor = AGORA_PLUGIN_ABI_MINOR;
+    if (!d) {
+        refuse(p, "agora_plugin_entry returned NULL",
+               "return a pointer to a static AgoraPluginDescriptor");
+        return false;
+    }
+    // Only the first three members are readable before the version is known.
+    constexpr size_t header = offsetof(AgoraPluginDescriptor, name);
+    if (d->struct_size < header) {
+        refuse(p,
+               "descriptor is " + std::to_string(d->struct_size) + " bytes, expected at least " +
+                   std::to_string(header),
+               "set struct_size = sizeof(AgoraPluginDescriptor)");
+        return false;
+    }
+    p.abi_major = d->abi_major;
+    p.abi_minor = d->abi_minor;
+    if (d->abi_major != major) {
+        refuse(p,
+               "built for plugin ABI " + abiText(d->abi_major, d->abi_minor) +
+                   ", this server provides " + abiText(major, minor) +
+                   " (major versions must match)",
+               d->abi_major < major
+                   ? "rebuild the plugin against this server's agora/plugin_api.h"
+                   : "upgrade the server to one providing plugin ABI " +
+                         std::to_string(d->abi_major) + ".x, or use a build of the plugin for " +
+                         std::to_string(major) + ".x");
+        return false;
+    }
+    if (d->abi_minor > minor) {
+        refuse(p,
+               "needs plugin ABI " + abiText(d->abi_major, d->abi_minor) +
+                   ", this server provides " + abiText(major, minor) +
+                   " (a plugin's minor version may not be newer than the server's)",
+               "upgrade the server, or rebuild the plugin against the agora/plugin_api.h of "
+               "ABI " +
+                   abiText(major, minor));
+        return false;
+    }
+    constexpr size_t v1_0 = offsetof(AgoraPluginDescriptor, init) + sizeof(d->init);
+    if (d->struct_size < v1_0) {
+        refuse(p,
+               "descriptor is " + std::to_string(d->struct_size) + " bytes, ABI " +
+                   abiText(major, 0) + " descriptors are at least " + std::to_string(v1_0),
+               "set struct_size = sizeof(AgoraPluginDescriptor) and rebuild");
+        return false;
+    }
+    if (!validName(d->name)) {
+        refuse(p, std::string("invalid plugin name \"") + (d->name ? d->name : "(null)") + "\"",
+               "names are 1-32 lower-case letters, digits and underscores, starting with a "
+               "letter");
+        return false;
+    }
+    p.name = d->name;
+    p.version = d->version ? d->version : "";
+    p.summary = d->summary ? d->summary : "";
+    if (const auto* other = find(p.name)) {
+        refuse(p,
+               "duplicate plugin name \"" + p.name + "\": already loaded from " +
+                   other->file.string(),
+               "remove one of the two files from " + dir_.string());
+        return false;
+    }
+    if (!d->init) {
+        refuse(p, "descriptor has no init function", "set AgoraPluginDescriptor.init");
+        return false;
+    }
+    return true;
+}
+
+void PluginHost::loadOne(const fs::path& file) {
+    plugins_.push_back(std::make_unique<LoadedPlugin>());
+    LoadedPlugin& p = *plugins_.back();
+    p.file = file;
+    p.handle = AgoraHost{this, &p};
+    dlerror();
+    // RTLD_LOCAL: two plugins may use the same symbol names without binding to each other.
+    // The handle is never closed, even for a refused file: its constructors may already have
+    // left pointers into it (atexit handlers, threads) that must stay valid.
+    void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char* why = dlerror();
+        refuse(p, std::string("cannot be loaded: ") + (why ? why : "unknown dlopen error"),
+               "check that it is an Agora plugin built for this platform and that the "
+               "libraries it needs are installed (ldd " +
+                   file.string() + ")");
+        return;
+    }
+    void* sym = dlsym(lib, AGORA_PLUGIN_ENTRY_SYMBOL);
+    if (!sym) {
+        refuse(p, "has no " AGORA_PLUGIN_ENTRY_SYMBOL " symbol",
+               "export extern \"C\" AGORA_PLUGIN_EXPORT const AgoraPluginDescriptor* "
+               "agora_plugin_entry(void) (agora/plugin_api.h)");
+        return;
+    }
+    auto entry = reinterpret_cast<AgoraPluginEntryFn>(sym);
+    const AgoraPluginDescriptor* d = nullptr;
+    char error[kErrorCap] = "";
+    if (callPlugin(error, [&] {
+            d = entry();
+            return AGORA_OK;
+        }) != AGORA_OK) {
+        refuse(p, AGORA_PLUGIN_ENTRY_SYMBOL " failed: " + errorText(error),
+               "the entry point must only return the descriptor");
+        return;
+    }
+    if (!checkDescriptor(p, d))
+        return;
+
+    p.initialising = true;
+    int rc = callPlugin(error, [&] {
+        return d->init(&hostApi(), &p.handle, &p.plugin_ctx, error, kErrorCap);
+    });
+    p.initialising = false;
+    std::string registration;
+    for (const auto& e : p.registration_errors)
+        registration += (registration.empty() ? "" : "; ") + e;
+    if (rc != AGORA_OK) {
+        refuse(p,
+               "init failed: " + errorText(error) +
+                   (registration.empty() ? "" : " (host: " + registration + ")"),
+               "the plugin refused to start; its message says why");
+        return;
+    }
+    if (!registration.empty()) {
+        refuse(p, "registration refused: " + registration,
+               "fix the registration calls in the plugin's init");
+        return;
+    }
+    if (!commit(p))
+        return;
+    p.ok = true;
+}
+
+bool PluginHost::commit(LoadedPlugin& p) {
+    // Validate everything first: a refused plugin must leave no setting, handler or route.
+    for (const auto& s : p.settings) {
+        if (const auto* existing = app_.settings().find(s.key)) {
+            refuse(p, "setting " + s.key + " is already registered by " + existing->owner,
+                   "rename the plugin's setting");
+            return false;
+        }
+    }
+    if (p.resolver && resolver_owner_) {
+        refuse(p, "an ability resolver is already provided by plugin " + resolver_owner_->name,
+               "load only one plugin that answers ability questions");
+        return false;
+    }
+    for (const auto& other : plugins_) {
+        if (!other->ok)
+            continue;
+        for (const auto& r : p.routes)
+            for (const auto& o : other->routes)
+                if (r.method == o.method && r.pattern == o.pattern) {
+                    refuse(p,
+                           "route " + r.method + " " + r.pattern +
+                               " is already registered by plugin " + other->name,
+                           "give the plugin's routes their own paths");
+                    return false;
+                }
+    }
+    std::sort(p.migrations.begin(), p.migrations.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (const auto& s : p.settings)
+        app_.settings().add(s);
+    for (const auto& sub : p.subscriptions)
+        app_.events().subscribe(sub.event, p.name, eventHandler(app_, p, sub));
+    if (p.resolver) {
+        app_.permissions().setResolver(p.name, abilityResolver(app_, p, *p.resolver));
+        resolver_owner_ = &p;
+    }
+    return true;
+}
+
+void PluginHost::install(Router& router, Renderer& renderer) {
+    for (auto& p : plugins_) {
+        if (!p->ok)
+            continue;
+        for (const auto& r : p->routes) {
+            try {
+                router.add(r.method, r.pattern, routeHandler(app_, *p, r), p->name);
+            } catch (const std::exception& e) {
+                // A clash with a core route: the plugin runs without that one route.
+                p->registration_errors.push_back(e.what());
+                spdlog::error("plugin {}: {}", p->name, e.what());
+            }
+        }
+        for (const auto& [name, text] : p->templates)
+            renderer.addTemplate("plugins/" + p->name + "/" + name, text);
+        for (const auto& [slot, text] : p->slots)
+            renderer.addSlotPartial(p->name, slot, text);
+    }
+}
+
+std::vector<migrate::Step> PluginHost::migrations(const std::string& name) const {
+    const auto* p = find(name);
+    return p ? p->migrations : std::vector<migrate::Step>{};
+}
+
+void PluginHost::runEnableHooks(const std::string& name, db::PgConnection& conn,
+                                const Tenant& tenant) {
+    auto* p = const_cast<LoadedPlugin*>(find(name));
+    if (!p)
+        throw Error::notFound("no plugin named " + name);
+    for (const auto& hook : p->enable_hooks) {
+        AgoraTenant view{};
+        view.struct_size = sizeof view;
+        view.id = tenant.id;
+        view.slug = tenant.slug.c_str();
+        view.name = tenant.name.c_str();
+        view.is_staging = tenant.isStaging() ? 1 : 0;
+        AgoraCall call(app_, *p, AgoraCall::Kind::EnableHook, tenant);
+        call.conn = &conn;
+        char error[kErrorCap] = "";
+        int rc = callPlugin(
+            error, [&] { return hook.fn(hook.user_data, &call, &view, error, kErrorCap); });
+        if (rc != AGORA_OK)
+            throw Error::internal("plugin " + name + " could not be enabled on " + tenant.slug +
+                                  ": " + errorText(error));
+    }
+}
+
+}  // namespace agora

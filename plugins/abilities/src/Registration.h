@@ -1,0 +1,14 @@
+#pragma once
+
+#include <agora/plugin.hpp>
+
+namespace agora::abilities {
+
+// Everything the plugin registers, called from init in this order.
+void registerSettings(plugin::Registrar& r);
+void registerEvents(plugin::Registrar& r);
+void registerResolver(plugin::Registrar& r);
+void registerApiRoutes(plugin::Registrar& r);
+void registerPages(plugin::Registrar& r);
+
+}  // namespace agora::abilities
