@@ -24,7 +24,8 @@ using ::testing::UnorderedElementsAre;
 // the server refuses before reading it all. Write errors after the server has answered are
 // expected (it closes without reading the rest); the answer is read until the server closes.
 HttpResult rawRequest(int port, const std::string& head, const std::string& body) {
-    Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
+    Poco::Net::StreamSocket sock(
+        Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port)));
     sock.setReceiveTimeout(Poco::Timespan(15, 0));
     auto sendAll = [&](const std::string& data) {
         for (size_t sent = 0; sent < data.size();)
@@ -112,12 +113,14 @@ TEST_F(ContentApiTest, AskCreatesTheQuestionItsFirstRevisionTagsAndCounters) {
     EXPECT_EQ(q["author"]["id"], author_.id);
 
     EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.posts"), 1);
-    EXPECT_EQ(textIn(t_, "SELECT number || ' ' || comment || ' by ' || editor_id FROM {s}.revisions "
-                         "WHERE post_id = $1",
+    EXPECT_EQ(textIn(t_,
+                     "SELECT number || ' ' || comment || ' by ' || editor_id FROM {s}.revisions "
+                     "WHERE post_id = $1",
                      id),
               "1 asked by " + std::to_string(author_.id));
-    EXPECT_EQ(textIn(t_, "SELECT string_agg(name || ':' || question_count, ' ' ORDER BY name) "
-                         "FROM {s}.tags"),
+    EXPECT_EQ(textIn(t_,
+                     "SELECT string_agg(name || ':' || question_count, ' ' ORDER BY name) "
+                     "FROM {s}.tags"),
               "baking:1 c++:1 sourdough:1");
     EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.post_tags WHERE post_id = $1", id), 3);
     EXPECT_EQ(scalarIn(t_, "SELECT question_count FROM {s}.members WHERE id = $1", author_.id), 1);
@@ -137,7 +140,9 @@ TEST_F(ContentApiTest, AskRefusesEachInvalidFieldAndWritesNothing) {
         const char* field;
     };
     std::vector<Case> cases = {
-        {"title too short", {{"title", "Bread help?"}, {"body", ok_body}, {"tags", {"x"}}}, "title"},
+        {"title too short",
+         {{"title", "Bread help?"}, {"body", ok_body}, {"tags", {"x"}}},
+         "title"},
         {"title short once trimmed",
          {{"title", "   Bread help?     "}, {"body", ok_body}, {"tags", {"x"}}},
          "title"},
@@ -146,7 +151,8 @@ TEST_F(ContentApiTest, AskRefusesEachInvalidFieldAndWritesNothing) {
          "title"},
         {"title missing", {{"body", ok_body}, {"tags", {"x"}}}, "title"},
         {"title not a string", {{"title", 12345}, {"body", ok_body}, {"tags", {"x"}}}, "title"},
-        {"body too short", {{"title", ok_title}, {"body", "Too short a body."}, {"tags", {"x"}}},
+        {"body too short",
+         {{"title", ok_title}, {"body", "Too short a body."}, {"tags", {"x"}}},
          "body"},
         {"body over limits.body_max",
          {{"title", ok_title}, {"body", std::string(30001, 'b')}, {"tags", {"x"}}},
@@ -164,12 +170,17 @@ TEST_F(ContentApiTest, AskRefusesEachInvalidFieldAndWritesNothing) {
         {"tag with an underscore",
          {{"title", ok_title}, {"body", ok_body}, {"tags", {"snake_case"}}},
          "tags"},
-        {"tag longer than 35", {{"title", ok_title}, {"body", ok_body}, {"tags", {std::string(36, 'a')}}},
+        {"tag longer than 35",
+         {{"title", ok_title}, {"body", ok_body}, {"tags", {std::string(36, 'a')}}},
          "tags"},
         {"no tags", {{"title", ok_title}, {"body", ok_body}, {"tags", json::array()}}, "tags"},
         {"tags a number", {{"title", ok_title}, {"body", ok_body}, {"tags", 42}}, "tags"},
-        {"tags an object", {{"title", ok_title}, {"body", ok_body}, {"tags", {{"a", "b"}}}}, "tags"},
-        {"tags holding numbers", {{"title", ok_title}, {"body", ok_body}, {"tags", {1, 2}}}, "tags"},
+        {"tags an object",
+         {{"title", ok_title}, {"body", ok_body}, {"tags", {{"a", "b"}}}},
+         "tags"},
+        {"tags holding numbers",
+         {{"title", ok_title}, {"body", ok_body}, {"tags", {1, 2}}},
+         "tags"},
     };
     auto before = state(t_);
     for (const auto& c : cases) {
@@ -178,14 +189,15 @@ TEST_F(ContentApiTest, AskRefusesEachInvalidFieldAndWritesNothing) {
     }
 
     // Not JSON, or JSON that isn't an object: 400, whatever the fields would have been.
-    for (const std::string& raw : {std::string("{\"title\": \"") + ok_title + "\", \"body\": ",
-                                  std::string("[\"") + ok_title + "\"]", std::string("\"text\"")}) {
+    for (const std::string& raw :
+         {std::string("{\"title\": \"") + ok_title + "\", \"body\": ",
+          std::string("[\"") + ok_title + "\"]", std::string("\"text\"")}) {
         auto r = author().send("POST", "/api/v1/questions", raw, "application/json");
         EXPECT_TRUE(refused(r, 400, "bad_request")) << raw;
     }
     // Anonymous: 401 before anything else is looked at.
-    auto r = anon().post("/api/v1/questions",
-                         {{"title", ok_title}, {"body", ok_body}, {"tags", {"x"}}});
+    auto r =
+        anon().post("/api/v1/questions", {{"title", ok_title}, {"body", ok_body}, {"tags", {"x"}}});
     EXPECT_TRUE(refused(r, 401, "unauthorized"));
     auto bogus = anon().asUser("not-a-token");
     r = bogus.post("/api/v1/questions", {{"title", ok_title}, {"body", ok_body}, {"tags", {"x"}}});
@@ -204,9 +216,9 @@ TEST_F(ContentApiTest, BodyLimitCountsCharactersNotBytes) {
     EXPECT_EQ(q["body"], accented);
 
     auto before = state(t_);
-    auto r = author().post("/api/v1/questions", {{"title", title("count one more")},
-                                                 {"body", accented + "e"},
-                                                 {"tags", {"x"}}});
+    auto r = author().post(
+        "/api/v1/questions",
+        {{"title", title("count one more")}, {"body", accented + "e"}, {"tags", {"x"}}});
     EXPECT_TRUE(refused(r, 422, "invalid", "body"));
     EXPECT_EQ(state(t_), before);
 }
@@ -220,16 +232,16 @@ TEST_F(ContentApiTest, RequestBodyOverOneMebibyteIs413AndWritesNothing) {
     for (const auto& [target, type] : std::vector<std::pair<std::string, std::string>>{
              {"/api/v1/questions", "application/json"},
              {"/ask", "application/x-www-form-urlencoded"}}) {
-        auto r = rawRequest(server().port(), "POST " + target + " HTTP/1.1\r\n" + host + auth +
-                                "Content-Type: " + type + "\r\nContent-Length: " +
-                                std::to_string(kOver) + "\r\n\r\n",
-                            "");
+        auto r =
+            rawRequest(server().port(),
+                       "POST " + target + " HTTP/1.1\r\n" + host + auth + "Content-Type: " + type +
+                           "\r\nContent-Length: " + std::to_string(kOver) + "\r\n\r\n",
+                       "");
         EXPECT_TRUE(refused(r, 413, "too_large")) << target;
     }
     // Sent chunked, without a length: refused once more than 1 MiB has arrived.
-    json big = {{"title", title("send a huge body")},
-                {"body", std::string(kOver, 'x')},
-                {"tags", {"x"}}};
+    json big = {
+        {"title", title("send a huge body")}, {"body", std::string(kOver, 'x')}, {"tags", {"x"}}};
     std::string payload = big.dump(), chunked;
     for (size_t at = 0; at < payload.size(); at += 65536) {
         auto piece = payload.substr(at, 65536);
@@ -238,7 +250,8 @@ TEST_F(ContentApiTest, RequestBodyOverOneMebibyteIs413AndWritesNothing) {
         chunked += size + piece + "\r\n";
     }
     chunked += "0\r\n\r\n";
-    auto r = rawRequest(server().port(), "POST /api/v1/questions HTTP/1.1\r\n" + host + auth +
+    auto r = rawRequest(server().port(),
+                        "POST /api/v1/questions HTTP/1.1\r\n" + host + auth +
                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
                         chunked);
     EXPECT_TRUE(refused(r, 413, "too_large"));
@@ -315,13 +328,13 @@ TEST_F(ContentApiTest, ListFiltersByTagPagesAndCountsTotals) {
     EXPECT_EQ(p3["total"], 3);
     EXPECT_EQ(list("?per_page=100")["per_page"], 100);
 
-    for (const auto& [query, field] : std::vector<std::pair<std::string, std::string>>{
-             {"?per_page=101", "per_page"},
-             {"?per_page=0", "per_page"},
-             {"?per_page=-5", "per_page"},
-             {"?per_page=ten", "per_page"},
-             {"?page=0", "page"},
-             {"?page=99999999999", "page"}}) {
+    for (const auto& [query, field] :
+         std::vector<std::pair<std::string, std::string>>{{"?per_page=101", "per_page"},
+                                                          {"?per_page=0", "per_page"},
+                                                          {"?per_page=-5", "per_page"},
+                                                          {"?per_page=ten", "per_page"},
+                                                          {"?page=0", "page"},
+                                                          {"?page=99999999999", "page"}}) {
         auto r = anon().get("/api/v1/questions" + query);
         EXPECT_TRUE(refused(r, 422, "invalid", field)) << query;
     }
@@ -445,8 +458,8 @@ TEST_F(ContentApiTest, AnswersAreRefusedOnClosedLockedOrMissingQuestions) {
     EXPECT_EQ(scalarIn(t_, "SELECT answer_count FROM {s}.members WHERE id = $1", m.id), 1);
 
     before = state(t_);
-    EXPECT_TRUE(refused(other.post(path("/api/v1/questions/", a, "/answers"), good), 404,
-                        "not_found"))
+    EXPECT_TRUE(
+        refused(other.post(path("/api/v1/questions/", a, "/answers"), good), 404, "not_found"))
         << "answers take no answers";
     EXPECT_EQ(state(t_), before);
 }
@@ -458,10 +471,10 @@ TEST_F(ContentApiTest, AuthorEditsOwnPostAndARevisionIsKept) {
     int64_t q = ask(author(), title("edit mine"), body("edit mine"), {"old-tag", "kept"})["id"]
                     .get<int64_t>();
     auto r = author().patch(path("/api/v1/posts/", q), {{"title", title("edit mine, edited")},
-                                                       {"body", body("edit mine, edited")},
-                                                       {"tags", {"kept", "new-tag"}},
-                                                       {"comment", "clarified"},
-                                                       {"revision", 1}});
+                                                        {"body", body("edit mine, edited")},
+                                                        {"tags", {"kept", "new-tag"}},
+                                                        {"comment", "clarified"},
+                                                        {"revision", 1}});
     ASSERT_EQ(r.status, 200) << r;
     auto p = r.json();
     EXPECT_EQ(p["revision"], 2);
@@ -470,12 +483,14 @@ TEST_F(ContentApiTest, AuthorEditsOwnPostAndARevisionIsKept) {
     EXPECT_THAT(p["tags"], ElementsAre("kept", "new-tag"));
     EXPECT_FALSE(p["edited_at"].is_null());
     EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.revisions WHERE post_id = $1", q), 2);
-    EXPECT_EQ(textIn(t_, "SELECT comment || ' by ' || editor_id FROM {s}.revisions "
-                         "WHERE post_id = $1 AND number = 2",
+    EXPECT_EQ(textIn(t_,
+                     "SELECT comment || ' by ' || editor_id FROM {s}.revisions "
+                     "WHERE post_id = $1 AND number = 2",
                      q),
               "clarified by " + std::to_string(author_.id));
-    EXPECT_EQ(textIn(t_, "SELECT string_agg(name || ':' || question_count, ' ' ORDER BY name) "
-                         "FROM {s}.tags"),
+    EXPECT_EQ(textIn(t_,
+                     "SELECT string_agg(name || ':' || question_count, ' ' ORDER BY name) "
+                     "FROM {s}.tags"),
               "kept:1 new-tag:1 old-tag:0");
     EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.post_tags WHERE post_id = $1", q), 2);
     // GET shows the edit; an answer's edit works the same way.
@@ -496,15 +511,17 @@ TEST_F(ContentApiTest, EditsByOthersNeedEditPostsOrModeratorAndStaleOrEmptyEdits
     auto before = state(t_);
     EXPECT_TRUE(refused(other.patch(post, {{"body", body("edited by someone else")}}), 403,
                         "ability_required:edit_posts"));
-    EXPECT_TRUE(refused(anon().patch(post, {{"body", body("edited anonymously")}}), 401,
-                        "unauthorized"));
-    EXPECT_TRUE(refused(author().patch(post, {{"body", body("edit rules")}}), 422, "invalid", "body"))
+    EXPECT_TRUE(
+        refused(anon().patch(post, {{"body", body("edited anonymously")}}), 401, "unauthorized"));
+    EXPECT_TRUE(
+        refused(author().patch(post, {{"body", body("edit rules")}}), 422, "invalid", "body"))
         << "an edit that changes nothing";
     EXPECT_TRUE(refused(author().patch(post, json::object()), 422, "invalid", "body"));
     EXPECT_TRUE(refused(author().patch(post, {{"title", "Too short"}}), 422, "invalid", "title"));
     EXPECT_TRUE(refused(author().patch(post, {{"tags", {"<b>"}}}), 422, "invalid", "tags"));
-    EXPECT_TRUE(refused(author().patch(post, {{"body", body("x")}, {"comment", std::string(256, 'c')}}),
-                        422, "invalid", "comment"));
+    EXPECT_TRUE(
+        refused(author().patch(post, {{"body", body("x")}, {"comment", std::string(256, 'c')}}),
+                422, "invalid", "comment"));
     EXPECT_TRUE(refused(author().patch(post, {{"body", body("x")}, {"revision", "one"}}), 422,
                         "invalid", "revision"));
     EXPECT_TRUE(refused(author().patch("/api/v1/posts/987654321", {{"body", body("x")}}), 404,
@@ -530,8 +547,9 @@ TEST_F(ContentApiTest, EditsByOthersNeedEditPostsOrModeratorAndStaleOrEmptyEdits
 TEST_F(ContentApiTest, HistoryListsRevisionsNewestFirstWithEditorsCommentsAndBodies) {
     auto [mod_user, mod] = member("moderator");
     int64_t q = askId(author(), "keep history");
-    ASSERT_EQ(author().patch(path("/api/v1/posts/", q),
-                             {{"body", body("keep history, second")}, {"comment", "fix the typo"}})
+    ASSERT_EQ(author()
+                  .patch(path("/api/v1/posts/", q),
+                         {{"body", body("keep history, second")}, {"comment", "fix the typo"}})
                   .status,
               200);
     ASSERT_EQ(mod.patch(path("/api/v1/posts/", q),
@@ -579,17 +597,17 @@ TEST_F(ContentApiTest, VoteValueMustBePlusOrMinusOneAndSelfVotesAreRefused) {
     int64_t q = askId(author(), "vote rules");
     const std::string vote_path = path("/api/v1/posts/", q, "/vote");
     auto before = state(t_);
-    for (const json& request : {json{{"value", 2}}, json{{"value", 0}}, json{{"value", -2}},
-                                json{{"value", "1"}}, json{{"value", 1.5}}, json{{"value", true}},
-                                json::object()}) {
+    for (const json& request :
+         {json{{"value", 2}}, json{{"value", 0}}, json{{"value", -2}}, json{{"value", "1"}},
+          json{{"value", 1.5}}, json{{"value", true}}, json::object()}) {
         EXPECT_TRUE(refused(voter.post(vote_path, request), 422, "invalid", "value")) << request;
     }
     auto self = author().post(vote_path, {{"value", 1}});
     EXPECT_TRUE(refused(self, 403, "self_vote"));
     EXPECT_TRUE(refused(author().post(vote_path, {{"value", -1}}), 403, "self_vote"));
     EXPECT_TRUE(refused(anon().post(vote_path, {{"value", 1}}), 401, "unauthorized"));
-    EXPECT_TRUE(refused(voter.post("/api/v1/posts/987654321/vote", {{"value", 1}}), 404,
-                        "not_found"));
+    EXPECT_TRUE(
+        refused(voter.post("/api/v1/posts/987654321/vote", {{"value", 1}}), 404, "not_found"));
     EXPECT_EQ(state(t_), before);
     EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.votes"), 0);
 }
@@ -665,19 +683,20 @@ TEST_F(ContentApiTest, CommentsAreValidatedAndAttachedToTheirPost) {
     int64_t q = askId(author(), "comment rules");
     const std::string comments = path("/api/v1/posts/", q, "/comments");
     auto before = state(t_);
-    EXPECT_TRUE(refused(other.post(comments, {{"body", "Fourteen chars"}}), 422, "invalid", "body"));
+    EXPECT_TRUE(
+        refused(other.post(comments, {{"body", "Fourteen chars"}}), 422, "invalid", "body"));
     EXPECT_TRUE(refused(other.post(comments, {{"body", "   short one    \n\n   "}}), 422, "invalid",
                         "body"))
         << "length counts after trimming";
-    EXPECT_TRUE(refused(other.post(comments, {{"body", std::string(601, 'c')}}), 422, "invalid",
-                        "body"));
+    EXPECT_TRUE(
+        refused(other.post(comments, {{"body", std::string(601, 'c')}}), 422, "invalid", "body"));
     EXPECT_TRUE(refused(other.post(comments, json::object()), 422, "invalid", "body"));
     EXPECT_TRUE(refused(other.post(comments, {{"body", 123456789012345}}), 422, "invalid", "body"));
     EXPECT_TRUE(refused(anon().post(comments, {{"body", "A perfectly fine comment."}}), 401,
                         "unauthorized"));
-    EXPECT_TRUE(refused(other.post("/api/v1/posts/987654321/comments",
-                                   {{"body", "A perfectly fine comment."}}),
-                        404, "not_found"));
+    EXPECT_TRUE(refused(
+        other.post("/api/v1/posts/987654321/comments", {{"body", "A perfectly fine comment."}}),
+        404, "not_found"));
     EXPECT_EQ(state(t_), before);
 
     auto r = other.post(comments, {{"body", "  Exactly fifteen  "}});
@@ -704,8 +723,8 @@ TEST_F(ContentApiTest, CloseAndReopenNeedFlagCloseAndAKnownReason) {
     const std::string reopen = path("/api/v1/posts/", q, "/reopen");
 
     auto before = state(t_);
-    EXPECT_TRUE(refused(other.post(close, {{"reason", "duplicate"}}), 403,
-                        "ability_required:flag_close"));
+    EXPECT_TRUE(
+        refused(other.post(close, {{"reason", "duplicate"}}), 403, "ability_required:flag_close"));
     EXPECT_TRUE(refused(author().post(close, {{"reason", "duplicate"}}), 403,
                         "ability_required:flag_close"))
         << "authors can't close their own questions without the ability either";
@@ -722,8 +741,9 @@ TEST_F(ContentApiTest, CloseAndReopenNeedFlagCloseAndAKnownReason) {
     ASSERT_EQ(r.status, 200) << r;
     EXPECT_EQ(r.json()["closed"], true);
     EXPECT_EQ(r.json()["close_reason"], "duplicate");
-    EXPECT_EQ(textIn(t_, "SELECT string_agg(kind || ' by ' || actor_id || ': ' || reason, ', ') "
-                         "FROM {s}.post_events WHERE post_id = $1",
+    EXPECT_EQ(textIn(t_,
+                     "SELECT string_agg(kind || ' by ' || actor_id || ': ' || reason, ', ') "
+                     "FROM {s}.post_events WHERE post_id = $1",
                      q),
               "closed by " + std::to_string(mod_user.id) + ": duplicate");
 
@@ -736,8 +756,9 @@ TEST_F(ContentApiTest, CloseAndReopenNeedFlagCloseAndAKnownReason) {
     ASSERT_EQ(r.status, 200) << r;
     EXPECT_EQ(r.json()["closed"], false);
     EXPECT_TRUE(r.json()["close_reason"].is_null());
-    EXPECT_EQ(scalarIn(t_, "SELECT count(*) FROM {s}.post_events WHERE post_id = $1 AND kind = "
-                           "'reopened'",
+    EXPECT_EQ(scalarIn(t_,
+                       "SELECT count(*) FROM {s}.post_events WHERE post_id = $1 AND kind = "
+                       "'reopened'",
                        q),
               1);
     EXPECT_TRUE(refused(mod.post(reopen), 409, "not_closed"));
@@ -783,8 +804,8 @@ TEST_F(ContentApiTest, DeletingOthersPostsNeedsFlagCurateAndDeletedPostsAreHidde
     // Members who can't see it can't act on it either: it doesn't exist for them.
     EXPECT_TRUE(refused(other.post(post_a + "/undelete"), 404, "not_found"));
     EXPECT_TRUE(refused(other.post(post_a + "/vote", {{"value", 1}}), 404, "not_found"));
-    EXPECT_TRUE(refused(other.post(post_a + "/comments", {{"body", "Comment on a ghost post."}}), 404,
-                        "not_found"));
+    EXPECT_TRUE(refused(other.post(post_a + "/comments", {{"body", "Comment on a ghost post."}}),
+                        404, "not_found"));
     EXPECT_EQ(state(t_), before);
     for (auto* c : {&author(), &mod}) {
         auto p = c->get(post_a);
@@ -845,17 +866,18 @@ TEST_F(ContentApiTest, LockingNeedsFlagCurateAndFreezesThePost) {
     EXPECT_TRUE(refused(mod.post(post + "/lock"), 409, "already_locked"));
     EXPECT_TRUE(refused(other.post(post + "/unlock"), 403, "ability_required:flag_curate"));
     EXPECT_TRUE(refused(other.post(post + "/vote", {{"value", 1}}), 403, "locked"));
+    EXPECT_TRUE(refused(other.post(post + "/comments", {{"body", "Commenting on a lock."}}), 403,
+                        "locked"));
     EXPECT_TRUE(
-        refused(other.post(post + "/comments", {{"body", "Commenting on a lock."}}), 403, "locked"));
-    EXPECT_TRUE(refused(author().patch(post, {{"body", body("edit while locked")}}), 403, "locked"));
+        refused(author().patch(post, {{"body", body("edit while locked")}}), 403, "locked"));
     EXPECT_TRUE(refused(author().post(post + "/delete"), 403, "locked"));
     EXPECT_EQ(state(t_), before);
 
     // A locked answer keeps the votes it had: they can be neither changed nor taken back.
     ASSERT_EQ(mod.post(path("/api/v1/posts/", a, "/lock")).status, 200);
     before = state(t_);
-    EXPECT_TRUE(refused(other.post(path("/api/v1/posts/", a, "/vote"), {{"value", -1}}), 403,
-                        "locked"));
+    EXPECT_TRUE(
+        refused(other.post(path("/api/v1/posts/", a, "/vote"), {{"value", -1}}), 403, "locked"));
     EXPECT_TRUE(refused(other.del(path("/api/v1/posts/", a, "/vote")), 403, "locked"));
     EXPECT_EQ(state(t_), before);
     ASSERT_EQ(mod.post(path("/api/v1/posts/", a, "/unlock")).status, 200);
@@ -864,8 +886,9 @@ TEST_F(ContentApiTest, LockingNeedsFlagCurateAndFreezesThePost) {
     ASSERT_EQ(r.status, 200) << r;
     EXPECT_EQ(r.json()["locked"], false);
     EXPECT_EQ(vote(other, q, 1)["score"], 1);
-    EXPECT_EQ(textIn(t_, "SELECT string_agg(kind || ' ' || post_id || ' by ' || actor_id, ', ' "
-                         "ORDER BY id) FROM {s}.post_events"),
+    EXPECT_EQ(textIn(t_,
+                     "SELECT string_agg(kind || ' ' || post_id || ' by ' || actor_id, ', ' "
+                     "ORDER BY id) FROM {s}.post_events"),
               "locked " + std::to_string(q) + " by " + std::to_string(mod_user.id) + ", locked " +
                   std::to_string(a) + " by " + std::to_string(mod_user.id) + ", unlocked " +
                   std::to_string(a) + " by " + std::to_string(mod_user.id) + ", unlocked " +
@@ -943,8 +966,8 @@ TEST_F(ContentApiTest, TagsAreCountedAndCloseReasonsListed) {
         EXPECT_FALSE(c["description"].get<std::string>().empty());
         EXPECT_GT(c["id"].get<int64_t>(), 0);
     }
-    EXPECT_THAT(names, ElementsAre("duplicate", "off topic", "unclear", "too generic",
-                                   "not constructive"));
+    EXPECT_THAT(
+        names, ElementsAre("duplicate", "off topic", "unclear", "too generic", "not constructive"));
     EXPECT_EQ(reasons["total"], 5);
 }
 
@@ -963,8 +986,9 @@ TEST_F(ContentApiTest, SqlLookingInputIsStoredAndReturnedLiterally) {
     EXPECT_EQ(comment(other, id, c)["body"], c);
     const std::string a = "1' OR '1'='1'; UPDATE members SET role = 'admin'; --";
     EXPECT_EQ(answer(other, id, a)["body"], a);
-    auto r = author().patch(path("/api/v1/posts/", id),
-                            {{"body", b + "\nedited"}, {"comment", "'); DROP TABLE revisions; --"}});
+    auto r =
+        author().patch(path("/api/v1/posts/", id),
+                       {{"body", b + "\nedited"}, {"comment", "'); DROP TABLE revisions; --"}});
     ASSERT_EQ(r.status, 200) << r;
 
     auto thread = anon().get(path("/api/v1/questions/", id)).json();

@@ -100,7 +100,8 @@ TEST_F(ContentIsolationTest, EveryEndpointTakingAnIdIs404ForAnotherTenantsConten
         if (call.path.rfind("/api/", 0) == 0) {
             EXPECT_EQ(r.errorCode(), "not_found") << who << " " << call.method << " " << call.path;
         }
-        EXPECT_THAT(r.body, Not(HasSubstr(marker))) << who << " " << call.method << " " << call.path;
+        EXPECT_THAT(r.body, Not(HasSubstr(marker)))
+            << who << " " << call.method << " " << call.path;
         EXPECT_THAT(r.body, Not(HasSubstr(author_a.username)))
             << who << " " << call.method << " " << call.path;
     };
@@ -113,12 +114,20 @@ TEST_F(ContentIsolationTest, EveryEndpointTakingAnIdIs404ForAnotherTenantsConten
         check(mod_b, call, "B moderator");
         check(member_b, call, "B member");
     }
+    // A's own credentials replayed on B's host are no key to A's content either.
+    auto replayed = api_a.onHost(b.host);
+    for (const auto& call : {reads.front(), writes[2], writes[3]}) {
+        auto r = send(replayed, call);
+        EXPECT_EQ(r.status, 401) << "A's token on B: " << call.method << " " << call.path << ": "
+                                 << r;
+        EXPECT_THAT(r.body, Not(HasSubstr(marker)));
+    }
     EXPECT_EQ(state(a), a_before) << "nothing sent to B reached A";
     EXPECT_EQ(state(b), b_before) << "and nothing was written on B either";
 
     // B's lists and pages don't show A's content.
-    for (const char* page : {"/api/v1/questions", "/api/v1/questions?tag=tag-", "/api/v1/tags",
-                             "/", "/tags", "/?sort=newest"}) {
+    for (const char* page : {"/api/v1/questions", "/api/v1/questions?tag=tag-", "/api/v1/tags", "/",
+                             "/tags", "/?sort=newest"}) {
         std::string p = page;
         if (p.back() == '-')
             p += marker;
@@ -144,10 +153,10 @@ TEST_F(ContentIsolationTest, TheSamePostIdOnTwoTenantsNamesTwoDifferentPosts) {
     auto api_a = s.apiClient(a, both);
     auto api_b = s.apiClient(b, both);
     auto voter_b = s.apiClient(b, s.createUser(b));
-    int64_t qa = ask(api_a, "A question asked on tenant A", body("ask on a"), {"on-a"})["id"]
-                     .get<int64_t>();
-    int64_t qb = ask(api_b, "A question asked on tenant B", body("ask on b"), {"on-b"})["id"]
-                     .get<int64_t>();
+    int64_t qa =
+        ask(api_a, "A question asked on tenant A", body("ask on a"), {"on-a"})["id"].get<int64_t>();
+    int64_t qb =
+        ask(api_b, "A question asked on tenant B", body("ask on b"), {"on-b"})["id"].get<int64_t>();
     ASSERT_EQ(qa, qb) << "each tenant numbers its own posts";
 
     auto on_a = s.client(a).get(path("/api/v1/questions/", qa)).json();

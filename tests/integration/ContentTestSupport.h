@@ -62,8 +62,9 @@ protected:
             "comment");
     }
     static json vote(HttpClient& api, int64_t post, int value) {
-        return expect(api.post("/api/v1/posts/" + std::to_string(post) + "/vote", {{"value", value}}),
-                      200, "vote");
+        return expect(
+            api.post("/api/v1/posts/" + std::to_string(post) + "/vote", {{"value", value}}), 200,
+            "vote");
     }
     static json act(HttpClient& api, int64_t post, const std::string& action,
                     const json& body = json::object()) {
@@ -139,7 +140,8 @@ protected:
     std::string contentState(const TestTenant& t) {
         static const char* kParts[][2] = {
             {"posts",
-             "SELECT string_agg(concat_ws(' ', id, post_type, 'score', score, up_votes, down_votes, "
+             "SELECT string_agg(concat_ws(' ', id, post_type, 'score', score, up_votes, "
+             "down_votes, "
              "'answers', answer_count, 'comments', comment_count, 'rev', revision_count, "
              "'closed', closed_at IS NOT NULL, 'deleted', deleted_at IS NOT NULL, 'locked', "
              "locked_at IS NOT NULL, 'tags', tags::text, md5(coalesce(title, '') || body_md), "
@@ -148,7 +150,8 @@ protected:
              "SELECT string_agg(post_id || '#' || number || ' by ' || editor_id, ', ' ORDER BY id) "
              "FROM {s}.revisions"},
             {"votes",
-             "SELECT string_agg(post_id || '/' || member_id || '=' || value, ', ' ORDER BY post_id, "
+             "SELECT string_agg(post_id || '/' || member_id || '=' || value, ', ' ORDER BY "
+             "post_id, "
              "member_id) FROM {s}.votes"},
             {"comments",
              "SELECT string_agg(id || ' on ' || post_id || ' ' || md5(body_md), ', ' ORDER BY id) "
@@ -165,8 +168,9 @@ protected:
              "SELECT string_agg(concat_ws(' ', id, role, 'q', question_count, 'a', answer_count, "
              "'good', good_posts, 'bad', bad_posts, 'score', post_score), ', ' ORDER BY id) "
              "FROM {s}.members"},
-            {"site_counters", "SELECT questions || ' questions, ' || answers || ' answers' "
-                              "FROM {s}.site_counters"},
+            {"site_counters",
+             "SELECT questions || ' questions, ' || answers || ' answers' "
+             "FROM {s}.site_counters"},
         };
         std::string out;
         for (const auto& [name, sql] : kParts)

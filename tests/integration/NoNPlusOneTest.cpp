@@ -2,6 +2,7 @@
 // one answer or twelve, no comments or twenty-five, the viewer's votes on none or all of them.
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "ContentTestSupport.h"
@@ -17,6 +18,16 @@ protected:
         if (r.status != 200 || v.empty())
             throw std::runtime_error("no X-Statements on " + r.describe());
         return std::stoll(v);
+    }
+    // The count for a GET on a warm connection: the first use of a statement on a pooled
+    // connection also counts its PREPARE (and a schema switch its SET search_path), which
+    // depends on what that connection did before, not on the page. The fewest of a few
+    // requests in a row is the page's own cost.
+    static int64_t warmStatements(HttpClient& c, const std::string& path) {
+        int64_t fewest = statements(c.get(path));
+        for (int i = 0; i < 3; ++i)
+            fewest = std::min(fewest, statements(c.get(path)));
+        return fewest;
     }
 };
 
@@ -65,24 +76,24 @@ TEST_F(NoNPlusOneTest, ThreadPagesIssueTheSameStatementsForOneAnswerAndForTwelve
     EXPECT_NE(big_page.body.find("Comment number 24 on this thread."), std::string::npos);
 
     auto small_page = viewer_page.get(path("/questions/", small));
-    auto small_api = viewer_api.get(path("/api/v1/questions/", small));
-    EXPECT_EQ(statements(big_page), statements(small_page))
+    ASSERT_EQ(small_page.status, 200) << small_page;
+    int64_t page_cost = warmStatements(viewer_page, path("/questions/", small));
+    int64_t api_cost = warmStatements(viewer_api, path("/api/v1/questions/", small));
+    EXPECT_EQ(warmStatements(viewer_page, path("/questions/", big)), page_cost)
         << "GET /questions/ID (signed in): 12 answers and 25 comments vs 1 answer";
-    EXPECT_EQ(statements(big_api), statements(small_api))
+    EXPECT_EQ(warmStatements(viewer_api, path("/api/v1/questions/", big)), api_cost)
         << "GET /api/v1/questions/ID (signed in): 12 answers and 25 comments vs 1 answer";
     // Anonymous API readers (no votes to look up) as well.
     auto anonymous = s.client(t);
-    EXPECT_EQ(statements(anonymous.get(path("/api/v1/questions/", big))),
-              statements(anonymous.get(path("/api/v1/questions/", small))))
+    EXPECT_EQ(warmStatements(anonymous, path("/api/v1/questions/", big)),
+              warmStatements(anonymous, path("/api/v1/questions/", small)))
         << "GET /api/v1/questions/ID (anonymous)";
     // The page of a moderator (who sees every action) too.
-    auto mod_user = s.createUser(t, "moderator");
-    auto mod_page = s.browserClient(t, mod_user);
-    EXPECT_EQ(statements(mod_page.get(path("/questions/", big))),
-              statements(mod_page.get(path("/questions/", small))))
+    auto mod_page = s.browserClient(t, s.createUser(t, "moderator"));
+    EXPECT_EQ(warmStatements(mod_page, path("/questions/", big)),
+              warmStatements(mod_page, path("/questions/", small)))
         << "GET /questions/ID (moderator)";
-    std::cout << "[ statements ] thread page " << statements(small_page) << ", thread API "
-              << statements(small_api) << "\n";
+    std::cout << "[ statements ] thread page " << page_cost << ", thread API " << api_cost << "\n";
 }
 
 }  // namespace

@@ -47,12 +47,14 @@ protected:
 
     static std::function<HttpResult()> upvote(const HttpClient& c, int64_t post, int value = 1) {
         return [client = c, post, value]() mutable {
-            return client.post("/api/v1/posts/" + std::to_string(post) + "/vote", {{"value", value}});
+            return client.post("/api/v1/posts/" + std::to_string(post) + "/vote",
+                               {{"value", value}});
         };
     }
     static std::function<HttpResult()> unvote(const HttpClient& c, int64_t post) {
         return [client = c, post]() mutable {
-            return client.del("/api/v1/posts/" + std::to_string(post) + "/vote"); };
+            return client.del("/api/v1/posts/" + std::to_string(post) + "/vote");
+        };
     }
 };
 
@@ -125,8 +127,8 @@ TEST_F(VoteRaceTest, ConcurrentChangesOfMindKeepTotalsEqualToTheVoteRows) {
     int64_t down =
         scalarIn(t, "SELECT count(*) FROM {s}.votes WHERE post_id = $1 AND value = -1", q);
     EXPECT_LE(up + down, 3);
-    EXPECT_EQ(postVotes(t, q), "score " + std::to_string(up - down) + " up " +
-                                   std::to_string(up) + " down " + std::to_string(down));
+    EXPECT_EQ(postVotes(t, q), "score " + std::to_string(up - down) + " up " + std::to_string(up) +
+                                   " down " + std::to_string(down));
     EXPECT_EQ(voteCounters(t, author_user.id), "good " + std::to_string(up > down ? 1 : 0) +
                                                    " bad " + std::to_string(up < down ? 1 : 0) +
                                                    " score " + std::to_string(up - down));

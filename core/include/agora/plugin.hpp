@@ -84,8 +84,8 @@ public:
     std::string query(const std::string& sql, const std::string& params_json = "") const {
         const char* out = nullptr;
         size_t len = 0;
-        check(api_->db_query(call_, sql.c_str(), params_json.empty() ? nullptr : params_json.c_str(),
-                             &out, &len));
+        check(api_->db_query(call_, sql.c_str(),
+                             params_json.empty() ? nullptr : params_json.c_str(), &out, &len));
         return std::string(out, len);
     }
     void begin() const { check(api_->db_begin(call_)); }
@@ -169,9 +169,7 @@ public:
     void redirect(const std::string& location, int status = 303) const {
         check(api_->redirect(call_, location.c_str(), status));
     }
-    void flash(const std::string& message) const {
-        check(api_->flash(call_, message.c_str()));
-    }
+    void flash(const std::string& message) const { check(api_->flash(call_, message.c_str())); }
 
 private:
     void check(int rc) const {
@@ -224,9 +222,9 @@ public:
 
     void route(const std::string& method, const std::string& pattern, RouteHandler handler) {
         auto* holder = keep(std::make_unique<RouteHolder>(RouteHolder{api_, std::move(handler)}));
-        check(api_->register_route(host_, method.c_str(), pattern.c_str(), &routeTrampoline,
-                                   holder),
-              "route " + method + " " + pattern);
+        check(
+            api_->register_route(host_, method.c_str(), pattern.c_str(), &routeTrampoline, holder),
+            "route " + method + " " + pattern);
     }
     void event(const std::string& name, EventHandler handler) {
         auto* holder = keep(std::make_unique<EventHolder>(EventHolder{api_, std::move(handler)}));
@@ -305,9 +303,8 @@ private:
         Call c(h->api, call);
         return guard(error, cap, [&] { h->fn(c, *event); });
     }
-    static int resolverTrampoline(void* user_data, AgoraCall* call,
-                                  const AgoraAbilityQuery* query, AgoraAbilityAnswer* answer,
-                                  char* error, size_t cap) {
+    static int resolverTrampoline(void* user_data, AgoraCall* call, const AgoraAbilityQuery* query,
+                                  AgoraAbilityAnswer* answer, char* error, size_t cap) {
         auto* h = static_cast<ResolverHolder*>(user_data);
         Call c(h->api, call);
         return guard(error, cap, [&] {

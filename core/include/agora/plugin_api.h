@@ -65,13 +65,13 @@ extern "C" {
 /* ---- status codes ------------------------------------------------------------------------ */
 
 #define AGORA_OK 0
-#define AGORA_ERR -1               /* generic failure; see last_error */
-#define AGORA_ERR_INVALID -2       /* bad argument (malformed name, pattern, JSON, key) */
-#define AGORA_ERR_STATE -3         /* not allowed now (registration after init, no tx open) */
-#define AGORA_ERR_NOT_FOUND -4     /* cache miss, unknown template or setting */
-#define AGORA_ERR_UNAVAILABLE -5   /* a dependency is down (Redis, PostgreSQL) */
-#define AGORA_ERR_DUPLICATE -6     /* name already registered */
-#define AGORA_ERR_DATABASE -7      /* the SQL statement failed; the transaction is aborted */
+#define AGORA_ERR -1             /* generic failure; see last_error */
+#define AGORA_ERR_INVALID -2     /* bad argument (malformed name, pattern, JSON, key) */
+#define AGORA_ERR_STATE -3       /* not allowed now (registration after init, no tx open) */
+#define AGORA_ERR_NOT_FOUND -4   /* cache miss, unknown template or setting */
+#define AGORA_ERR_UNAVAILABLE -5 /* a dependency is down (Redis, PostgreSQL) */
+#define AGORA_ERR_DUPLICATE -6   /* name already registered */
+#define AGORA_ERR_DATABASE -7    /* the SQL statement failed; the transaction is aborted */
 
 /* Log levels for AgoraHostApi.log. */
 #define AGORA_LOG_DEBUG 0
@@ -95,14 +95,14 @@ typedef struct AgoraCall AgoraCall;
 /* One HTTP request to a plugin route. */
 typedef struct AgoraRequest {
     size_t struct_size;
-    const char* method;        /* "GET", "POST", … */
-    const char* path;          /* "/api/v1/users/7/abilities" */
-    const char* query_string;  /* raw, without "?"; "" when none */
-    const char* params_json;   /* route {name} segments: {"id":"7"} */
-    const char* query_json;    /* decoded query parameters: {"page":"2"} */
-    const char* body;          /* raw request body; not NUL-terminated, use body_len */
+    const char* method;       /* "GET", "POST", … */
+    const char* path;         /* "/api/v1/users/7/abilities" */
+    const char* query_string; /* raw, without "?"; "" when none */
+    const char* params_json;  /* route {name} segments: {"id":"7"} */
+    const char* query_json;   /* decoded query parameters: {"page":"2"} */
+    const char* body;         /* raw request body; not NUL-terminated, use body_len */
     size_t body_len;
-    const char* content_type;  /* "" when none */
+    const char* content_type; /* "" when none */
     /* The tenant serving the request. */
     int64_t tenant_id;
     const char* tenant_slug;
@@ -111,7 +111,7 @@ typedef struct AgoraRequest {
     int64_t viewer_id;
     const char* viewer_username;
     const char* viewer_display_name;
-    const char* viewer_role;   /* "member" | "moderator" | "admin" | "" */
+    const char* viewer_role;     /* "member" | "moderator" | "admin" | "" */
     int32_t viewer_is_moderator; /* moderators, admins and network staff */
     int32_t viewer_is_admin;     /* admins and network staff */
 } AgoraRequest;
@@ -121,8 +121,8 @@ typedef struct AgoraRequest {
  * activity that caused the event. Returning an error rolls that activity back. */
 typedef struct AgoraEvent {
     size_t struct_size;
-    const char* name;          /* "vote.cast" */
-    const char* payload_json;  /* {"post_id":1,"author_id":7,…} */
+    const char* name;         /* "vote.cast" */
+    const char* payload_json; /* {"post_id":1,"author_id":7,…} */
     int64_t tenant_id;
     const char* tenant_slug;
     int32_t tenant_is_staging;
@@ -132,7 +132,7 @@ typedef struct AgoraEvent {
  * moderators (moderators hold every ability) on tenants that enabled the plugin. */
 typedef struct AgoraAbilityQuery {
     size_t struct_size;
-    const char* ability;       /* "edit_posts" */
+    const char* ability; /* "edit_posts" */
     int64_t member_id;
     const char* member_role;
     int64_t tenant_id;
@@ -147,8 +147,8 @@ typedef struct AgoraAbilityQuery {
 /* Filled in by the resolver. The host zeroes it and sets struct_size before the call. */
 typedef struct AgoraAbilityAnswer {
     size_t struct_size;
-    int32_t answer;            /* AGORA_ABILITY_* */
-    char reason[512];          /* why not, shown to the member: "suspended until …: …" */
+    int32_t answer;   /* AGORA_ABILITY_* */
+    char reason[512]; /* why not, shown to the member: "suspended until …: …" */
 } AgoraAbilityAnswer;
 
 /* The tenant a call is bound to (enable hooks receive only this). */
@@ -173,8 +173,8 @@ typedef struct AgoraTenant {
  * (the host rolls back whatever is left uncommitted when the route returns). */
 typedef int (*AgoraRouteFn)(void* user_data, AgoraCall* call, const AgoraRequest* request,
                             char* error, size_t error_cap);
-typedef int (*AgoraEventFn)(void* user_data, AgoraCall* call, const AgoraEvent* event,
-                            char* error, size_t error_cap);
+typedef int (*AgoraEventFn)(void* user_data, AgoraCall* call, const AgoraEvent* event, char* error,
+                            size_t error_cap);
 /* Runs on the connection of whatever asked (possibly inside its transaction): read only. */
 typedef int (*AgoraResolverFn)(void* user_data, AgoraCall* call, const AgoraAbilityQuery* query,
                                AgoraAbilityAnswer* answer, char* error, size_t error_cap);
@@ -197,17 +197,17 @@ typedef int (*AgoraTenantFn)(void* user_data, AgoraCall* call, const AgoraTenant
  * core or with each other; a duplicate key refuses the plugin. Copied by the host. */
 typedef struct AgoraSettingDef {
     size_t struct_size;
-    const char* key;            /* "abilities.scoring" */
-    int32_t type;               /* AGORA_SETTING_* */
-    const char* default_json;   /* JSON literal: "0.75", "null", "\"laplace\"", "false" */
-    int32_t has_min;            /* numeric bounds, inclusive */
+    const char* key;          /* "abilities.scoring" */
+    int32_t type;             /* AGORA_SETTING_* */
+    const char* default_json; /* JSON literal: "0.75", "null", "\"laplace\"", "false" */
+    int32_t has_min;          /* numeric bounds, inclusive */
     double min;
     int32_t has_max;
     double max;
-    int32_t nullable;           /* null allowed (e.g. "criterion unused") */
-    const char* choices_json;   /* ENUM: ["a","b"]; NULL otherwise */
-    const char* pattern;        /* STRING: ECMAScript regex the whole value must match; or NULL */
-    const char* category;       /* groups settings on the admin page */
+    int32_t nullable;         /* null allowed (e.g. "criterion unused") */
+    const char* choices_json; /* ENUM: ["a","b"]; NULL otherwise */
+    const char* pattern;      /* STRING: ECMAScript regex the whole value must match; or NULL */
+    const char* category;     /* groups settings on the admin page */
     const char* description;
 } AgoraSettingDef;
 
@@ -231,8 +231,8 @@ typedef struct AgoraHostApi {
     /* method: GET POST PUT PATCH DELETE; pattern: "/api/v1/things/{id}". Matches only on
      * tenants that enabled the plugin; a pattern that a core or other plugin route already
      * uses refuses the plugin. */
-    int (*register_route)(AgoraHost* host, const char* method, const char* pattern,
-                          AgoraRouteFn fn, void* user_data);
+    int (*register_route)(AgoraHost* host, const char* method, const char* pattern, AgoraRouteFn fn,
+                          void* user_data);
     /* A Mustache page template, rendered inside the theme's layout by respond_page. A theme
      * may override it with templates/plugins/<plugin>/<name>.mustache. */
     int (*register_template)(AgoraHost* host, const char* name, const char* mustache);
@@ -261,14 +261,15 @@ typedef struct AgoraHostApi {
      * params_json may be NULL for none. A failed statement aborts an open transaction. */
     int (*db_query)(AgoraCall* call, const char* sql, const char* params_json,
                     const char** rows_json, size_t* rows_len);
-    /* Transactions for routes and enable-free work. Events and resolvers already run inside
+    /* Transactions, for routes only: events, resolvers and enable hooks already run inside
      * their caller's transaction (db_begin there is AGORA_ERR_STATE). */
     int (*db_begin)(AgoraCall* call);
     int (*db_commit)(AgoraCall* call);
     int (*db_rollback)(AgoraCall* call);
 
     /* Runs every subscriber (core and plugins) now, on this call's connection and
-     * transaction. An error from a subscriber is returned here. */
+     * transaction; a route must have opened one with db_begin (AGORA_ERR_STATE otherwise).
+     * An error from a subscriber is returned here and the transaction should be abandoned. */
     int (*publish_event)(AgoraCall* call, const char* name, const char* payload_json);
     /* Stores a notification for a member of the call's tenant (same transaction). Skipped,
      * returning AGORA_OK, on staging tenants: a copy must not message real people. */
@@ -340,8 +341,8 @@ typedef struct AgoraPluginDescriptor {
      * `plugin_ctx_out`; it is not passed back by the host (register callbacks with it as
      * user_data). Return AGORA_OK, or an error with a message: the plugin is then refused
      * and nothing it registered is kept. */
-    int (*init)(const AgoraHostApi* host, AgoraHost* host_ctx, void** plugin_ctx_out,
-                char* error, size_t error_cap);
+    int (*init)(const AgoraHostApi* host, AgoraHost* host_ctx, void** plugin_ctx_out, char* error,
+                size_t error_cap);
 } AgoraPluginDescriptor;
 
 /* The entry point. Returns a descriptor with static storage duration; the host reads

@@ -1,3 +1,4 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -54,6 +55,8 @@ void printHelp(const std::vector<Command>& commands) {
 }  // namespace
 
 int runCli(int argc, char** argv) {
+    // Logs go to stderr: stdout carries command output (--json) and must stay parseable.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("agora"));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
     auto commands = allCommands();
     std::vector<std::string> words(argv + 1, argv + argc);

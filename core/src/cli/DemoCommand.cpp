@@ -3,6 +3,7 @@
 #include "accounts/AccountService.h"
 #include "app/App.h"
 #include "cli/Command.h"
+#include "cli/DemoContent.h"
 #include "tenancy/TenantService.h"
 
 namespace agora::cli {
@@ -23,6 +24,8 @@ const char* kDemoPassword = "agora-demo";
 
 int demoSeed(const Args&) {
     App app(Config::load(), 2);
+    // Plugins loaded so the demo content feeds them (ability counters) like live activity.
+    app.prepareServing();
     app.directory().reload();
     TenantService tenants(app);
     std::vector<DemoUser> users = {
@@ -55,7 +58,13 @@ int demoSeed(const Args&) {
         }
         progress.update(u.username);
     }
-    progress.done("demo members ready (password: " + std::string(kDemoPassword) + ")");
+    app.directory().reload();
+    for (const auto& t : app.directory().all()) {
+        if (t->isStaging()) continue;
+        int n = seedDemoContent(app, *t);
+        if (n) progress.update(t->slug + ": " + std::to_string(n) + " questions");
+    }
+    progress.done("demo members and content ready (password: " + std::string(kDemoPassword) + ")");
     return 0;
 }
 

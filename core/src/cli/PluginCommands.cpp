@@ -51,12 +51,8 @@ int pluginList(const Args& args) {
     if (args.has("json")) {
         json items = json::array();
         for (const auto& p : host.all()) {
-            json item = {{"file", p->file.string()},
-                         {"name", p->name},
-                         {"version", p->version},
-                         {"summary", p->summary},
-                         {"abi", abi(*p)},
-                         {"loaded", p->ok},
+            json item = {{"file", p->file.string()},   {"name", p->name}, {"version", p->version},
+                         {"summary", p->summary},      {"abi", abi(*p)},  {"loaded", p->ok},
                          {"tenants", tenants[p->name]}};
             if (!p->ok) {
                 item["error"] = p->error;

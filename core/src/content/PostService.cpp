@@ -139,8 +139,17 @@ void PostService::rateLimit(const std::string& action, const std::string& histor
     bool established = perms.ability(ctx_.db(), ctx_.tenant(), v, "unrestricted").granted;
     std::string key = established ? "rate_limit." + action + "_per_day"
                                   : "rate_limit.new_user." + action + "_per_day";
-    ctx_.app().rateLimiter().check(ctx_.db(), ctx_.tenant(), v.account_id, action,
-                                   ctx_.settings().integer(key), history_sql);
+    // Runs inside the writing transaction: the lock queues one member's concurrent requests for
+    // the same action, and the action is recorded before COMMIT, so simultaneous requests can't
+    // all pass the same check. A transaction that fails after this over-counts by one until the
+    // window slides past it — erring on the side of the limit.
+    ctx_.db().q("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                "rl:" + std::to_string(ctx_.tenant().id) + ":" + action + ":" +
+                    std::to_string(v.account_id));
+    auto& limiter = ctx_.app().rateLimiter();
+    limiter.check(ctx_.db(), ctx_.tenant(), v.account_id, action, ctx_.settings().integer(key),
+                  history_sql);
+    limiter.record(ctx_.tenant(), v.account_id, action);
 }
 
 void PostService::event(const std::string& name, json payload) {
@@ -206,8 +215,8 @@ int64_t PostService::ask(const PostDraft& d) {
     auto tags = normaliseTags(d.tags.value_or(std::vector<std::string>{}));
     if (tags.empty())
         throw Error::invalid("tags", "add at least one tag");
-    rateLimit("questions", kQuestionHistory);
     db::Transaction tx(c);
+    rateLimit("questions", kQuestionHistory);
     auto r =
         c.q("INSERT INTO posts (post_type, author_id, title, body_md, body_html, tags) "
             "VALUES ('question', $1, $2, $3, $4, $5::text[]) RETURNING id",
@@ -224,7 +233,6 @@ int64_t PostService::ask(const PostDraft& d) {
     event("post.created",
           {{"post_id", id}, {"post_type", "question"}, {"author_id", v.account_id}});
     commit(tx);
-    ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "questions");
     return id;
 }
 
@@ -235,8 +243,8 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
         throw Error::unauthorized();
     std::string body = d.body.value_or("");
     validateBody(body);
-    rateLimit("answers", kAnswerHistory);
     db::Transaction tx(c);
+    rateLimit("answers", kAnswerHistory);
     auto q = facts(question_id, true);
     if (!q.is_question)
         throw Error::notFound("no question " + std::to_string(question_id));
@@ -259,7 +267,6 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
                            {"question_id", question_id},
                            {"author_id", v.account_id}});
     commit(tx);
-    ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "answers");
     return id;
 }
 
@@ -393,8 +400,6 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
                                                     {"class_before", old_class},
                                                     {"class_after", new_class}});
     commit(tx);
-    if (old == 0)
-        ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "votes");
     return {up - down, value};
 }
 
@@ -454,8 +459,8 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
         throw Error::invalid("body", "comment must be at most " +
                                          std::to_string(s.integer("limits.comment_max")) +
                                          " characters");
-    rateLimit("comments", kCommentHistory);
     db::Transaction tx(c);
+    rateLimit("comments", kCommentHistory);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Comment, &f);
     auto r =
@@ -470,7 +475,6 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     event("comment.created",
           {{"comment_id", id}, {"post_id", post_id}, {"author_id", v.account_id}});
     commit(tx);
-    ctx_.app().rateLimiter().record(ctx_.tenant(), v.account_id, "comments");
     return id;
 }
 

@@ -75,7 +75,6 @@ bool PgConnection::healthy() const {
 }
 
 PgResult PgConnection::check(PGresult* res, const std::string& sql) {
-    ++statements_;
     auto st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY ||
         st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
@@ -88,6 +87,7 @@ PgResult PgConnection::check(PGresult* res, const std::string& sql) {
 }
 
 PgResult PgConnection::exec(const std::string& sql) {
+    ++statements_;
     return check(PQexec(conn_, sql.c_str()), sql);
 }
 
@@ -106,6 +106,7 @@ PgResult PgConnection::query(const std::string& sql, const Params& params) {
         check(res, sql);
         prepared_.insert(name);
     }
+    ++statements_;  // executions only: a first-use PREPARE is not the page's doing
     auto values = rawParams(params);
     return check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                                 nullptr, nullptr, 0),
@@ -113,6 +114,7 @@ PgResult PgConnection::query(const std::string& sql, const Params& params) {
 }
 
 PgResult PgConnection::execParams(const std::string& sql, const Params& params) {
+    ++statements_;  // executions only: a first-use PREPARE is not the page's doing
     auto values = rawParams(params);
     return check(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                               values.data(), nullptr, nullptr, 0),
@@ -122,7 +124,8 @@ PgResult PgConnection::execParams(const std::string& sql, const Params& params) 
 void PgConnection::useSchema(const std::string& schema) {
     if (schema == schema_)
         return;
-    exec("SET search_path TO " + quoteIdent(schema) + ", public");
+    // Not counted: whether a pooled connection needs the switch depends on its history.
+    check(PQexec(conn_, ("SET search_path TO " + quoteIdent(schema) + ", public").c_str()), "SET search_path");
     schema_ = schema;
 }
 

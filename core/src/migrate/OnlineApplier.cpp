@@ -300,7 +300,8 @@ StepResult OnlineApplier::runShadow(const std::string& schema, const Step& step)
     }
     // The engine sets its own timeouts; the step's SETs are for a plain apply.
     std::vector<std::string> statements;
-    for (const auto& st : SqlScript::parse(step.sql).statements())
+    auto script = SqlScript::parse(step.sql);
+    for (const auto& st : script.statements())
         if (!st.tokens.empty() && !st.tokens[0].is("SET") && !st.tokens[0].is("RESET"))
             statements.push_back(st.sql);
     ShadowOptions so = options_.shadow;

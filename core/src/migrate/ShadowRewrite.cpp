@@ -1,6 +1,7 @@
 #include "migrate/ShadowRewrite.h"
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "migrate/OnlineApplier.h"
@@ -118,6 +119,7 @@ json ShadowResult::toJson() const {
             {"ranges_rechecked", ranges_rechecked},
             {"keys_rechecked", keys_rechecked},
             {"swap_attempts", swap_attempts},
+            {"warnings", warnings},
             {"cleaned_leftovers", cleaned_leftovers},
             {"copy_ms", copy_ms},
             {"catchup_ms", catchup_ms},
@@ -187,6 +189,7 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
 
     // Any failure removes what this run created. Before the swap commits the table is as it
     // was; after it, only the capture leftovers remain to be dropped.
+    bool swapped = false;
     try {
         // 1. The shadow, with the step applied to it while it is empty.
         c.exec("CREATE SCHEMA " + c.quoteIdent(sh) + "; CREATE TABLE " + p.shadow + " (LIKE " +
@@ -322,8 +325,11 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
         c.exec("CREATE TEMP TABLE IF NOT EXISTS agora_keys AS SELECT * FROM " + p.capture +
                " WITH NO DATA");
         bool track_dirty = false;
-        auto round = [&](int64_t limit, bool replace) -> int64_t {
-            db::Transaction tx(c);
+        // `inside`: already in the caller's transaction (the swap), else one of its own.
+        auto round = [&](int64_t limit, bool replace, bool inside = false) -> int64_t {
+            std::optional<db::Transaction> tx;
+            if (!inside)
+                tx.emplace(c);
             c.exec("DELETE FROM " + p.keys);
             c.exec("WITH taken AS (DELETE FROM " + p.capture + " WHERE seq IN (SELECT seq FROM " +
                    p.capture + " ORDER BY seq" +
@@ -332,7 +338,8 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
             std::string keys = "(SELECT DISTINCT " + p.pkList() + " FROM " + p.keys + ")";
             int64_t n = c.exec("SELECT count(*) FROM " + keys + " k").i64(0, 0);
             if (n == 0) {
-                tx.commit();
+                if (tx)
+                    tx->commit();
                 return 0;
             }
             if (replace) {
@@ -352,7 +359,8 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
             }
             if (track_dirty)
                 c.exec("INSERT INTO " + p.dirty + " SELECT * FROM " + keys + " k");
-            tx.commit();
+            if (tx)
+                tx->commit();
             res.keys_replayed += n;
             ++res.replay_rounds;
             return n;
@@ -429,6 +437,22 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
             }
             differing = std::move(still);
         }
+        // Keys replayed since the pass above must be checked again under the lock. To keep that
+        // short, compare them now and forget each key whose rows match (one statement, one
+        // snapshot): a change committed later is captured, replayed and remembered again.
+        const std::string dirty_keys = " IN (SELECT " + p.pkList() + " FROM " + p.dirty + ")";
+        const std::string dirtyCheck =
+            "SELECT " + p.checksum(p.orig, "o", true, p.pkRow("o") + dirty_keys) + " = " +
+            p.checksum(p.shadow, "s", false, p.pkRow("s") + dirty_keys) +
+            ", (SELECT count(DISTINCT " + p.pkRow("d") + ") FROM " + p.dirty + " d)";
+        const std::string forgetMatching =
+            "DELETE FROM " + p.dirty + " d WHERE (SELECT " + p.rowText("o", true) + " FROM " +
+            p.orig + " o WHERE " + p.pkEq("o", "d") + ") IS NOT DISTINCT FROM (SELECT " +
+            p.rowText("s", false) + " FROM " + p.shadow + " s WHERE " + p.pkEq("s", "d") + ")";
+        for (int pass = 0; pass < 3; ++pass) {
+            drain(o.drain_rows);
+            c.exec(forgetMatching);
+        }
         res.verify_ms = msSince(verify_start);
         drain(o.drain_rows);
 
@@ -445,25 +469,40 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                 c.exec("LOCK TABLE " + p.orig + " IN ACCESS EXCLUSIVE MODE");
                 // No writer can add keys now: replay the rest, then check every key replayed since
                 // the checksum pass and every range that still differed.
-                while (round(0, false) > 0) {
+                for (;;) {
+                    int64_t n = 0;
+                    c.exec("SAVEPOINT replay");
+                    try {
+                        n = round(0, false, true);
+                        c.exec("RELEASE SAVEPOINT replay");
+                    } catch (const db::PgError& e) {
+                        if (e.sqlstate() != "23505")
+                            throw;
+                        c.exec("ROLLBACK TO SAVEPOINT replay");
+                        n = round(0, true, true);
+                    }
+                    if (n == 0)
+                        break;
                 }
-                auto dirty = c.exec(
-                    "SELECT " +
-                    p.checksum(
-                        p.orig, "o", true,
-                        p.pkRow("o") + " IN (SELECT " + p.pkList() + " FROM " + p.dirty + ")") +
-                    " = " +
-                    p.checksum(
-                        p.shadow, "s", false,
-                        p.pkRow("s") + " IN (SELECT " + p.pkList() + " FROM " + p.dirty + ")") +
-                    ", (SELECT count(DISTINCT " + p.pkRow("d") + ") FROM " + p.dirty + " d)");
+                auto dirty = c.exec(dirtyCheck);
                 res.keys_rechecked = dirty.i64(0, 1);
                 bool equal = dirty.boolean(0, 0);
                 for (size_t i : differing)
                     equal = equal && rangeEqual(i);
-                if (!equal)
+                if (!equal) {
+                    // Name the rows for whoever investigates (a full comparison, failure only).
+                    auto diff = c.exec(
+                        "WITH o AS (SELECT ROW(" + p.pkList("o") + ")::text AS k, " +
+                        p.rowText("o", true) + " AS h FROM " + p.orig + " o), s AS (SELECT ROW(" +
+                        p.pkList("s") + ")::text AS k, " + p.rowText("s", false) + " AS h FROM " +
+                        p.shadow +
+                        " s) SELECT count(*), left(string_agg(k, ' '), 200) FROM o FULL JOIN s "
+                        "USING (k) WHERE o.h IS DISTINCT FROM s.h");
                     throw Error::internal("the shadow copy of " + table_ +
-                                          " does not match the table; nothing was swapped");
+                                          " does not match the table (" + diff.str(0, 0) +
+                                          " rows differ: " + diff.str(0, 1) +
+                                          "); nothing was swapped");
+                }
 
                 // Sequences owned by the old table's columns would be dropped with it.
                 auto owned = c.q(
@@ -491,8 +530,10 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                 }
                 // Foreign keys pointing here, and this table's own, re-created after the move.
                 auto incoming =
-                    c.q("SELECT conrelid::regclass::text, quote_ident(conname), "
-                        "pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                    c.q("SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), "
+                        "quote_ident(conname), pg_get_constraintdef(k.oid), convalidated "
+                        "FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid "
+                        "JOIN pg_namespace n ON n.oid = r.relnamespace "
                         "WHERE confrelid = $1::oid AND conrelid <> $1::oid AND contype = 'f'",
                         orig_oid);
                 auto outgoing =
@@ -548,6 +589,7 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                 for (int i = 0; i < triggers.rows(); ++i)
                     c.exec(triggers.str(i, 0));
                 tx.commit();
+                swapped = true;
                 res.lock_ms = msSince(lock_start);
             } catch (const db::PgError& e) {
                 c.forgetSchema();
@@ -561,20 +603,30 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                 continue;
             }
             c.forgetSchema();
-            // Validation scans without blocking writes; the swap is already done.
-            for (const auto& v : validate)
-                c.exec(v);
+            // Validation scans without blocking writes. The swap is done: a constraint that
+            // fails to validate stays NOT VALID (still enforced for new rows) and is reported.
+            for (const auto& v : validate) {
+                try {
+                    c.exec(v);
+                } catch (const db::PgError& e) {
+                    res.warnings.push_back(v + ": " + e.what());
+                    say("left NOT VALID: " + v + " (" + e.what() + ")");
+                }
+            }
             break;
         }
         c.exec("DROP SCHEMA " + c.quoteIdent(sh) + " CASCADE");
-    } catch (...) {
+    } catch (const std::exception& e) {
         try {
             db::PgConnection again(url_);
             cleanup(again, schema_, table_, o.max_lock_ms);
         } catch (const std::exception&) {
             // The next run cleans up first.
         }
-        throw;
+        // After the swap the step has happened: report trouble, don't make the ledger lie.
+        if (!swapped)
+            throw;
+        res.warnings.push_back(std::string("after the swap: ") + e.what());
     }
     res.total_ms = msSince(total_start);
     say("swapped in " + std::to_string(res.lock_ms) + " ms under lock");

@@ -30,7 +30,8 @@ struct ShadowResult {
     int64_t ranges_rechecked = 0;
     int64_t keys_rechecked = 0;  // checked again under the swap lock
     int swap_attempts = 0;
-    bool cleaned_leftovers = false;  // an interrupted earlier run was cleaned up first
+    bool cleaned_leftovers = false;     // an interrupted earlier run was cleaned up first
+    std::vector<std::string> warnings;  // after the swap: FKs left NOT VALID, cleanup trouble
     int64_t copy_ms = 0, catchup_ms = 0, verify_ms = 0, lock_ms = 0, total_ms = 0;
 
     nlohmann::json toJson() const;

@@ -65,7 +65,10 @@ bool validMustache(const std::string& text, std::string& why) {
 
 int registerSetting(AgoraHost* h, const AgoraSettingDef* def) {
     return registration(h, "register_setting", [&](LoadedPlugin& p) {
-        if (!def || def->struct_size < sizeof(AgoraSettingDef))
+        // The size the struct had in ABI 1.0: a plugin built then must keep loading when later
+        // minor versions add members (read those only when struct_size covers them).
+        constexpr size_t v1_0 = offsetof(AgoraSettingDef, description) + sizeof(def->description);
+        if (!def || def->struct_size < v1_0)
             return refuse(p, AGORA_ERR_INVALID, "setting definition missing or too small");
         std::string key = def->key ? def->key : "";
         if (key.rfind(p.name + ".", 0) != 0 || !matches(def->key, "^[a-z0-9_.]+$"))
@@ -78,12 +81,24 @@ int registerSetting(AgoraHost* h, const AgoraSettingDef* def) {
         SettingDef d;
         d.key = key;
         switch (def->type) {
-            case AGORA_SETTING_BOOL: d.type = SettingType::Bool; break;
-            case AGORA_SETTING_INT: d.type = SettingType::Int; break;
-            case AGORA_SETTING_FLOAT: d.type = SettingType::Float; break;
-            case AGORA_SETTING_STRING: d.type = SettingType::String; break;
-            case AGORA_SETTING_COLOR: d.type = SettingType::Color; break;
-            case AGORA_SETTING_ENUM: d.type = SettingType::Enum; break;
+            case AGORA_SETTING_BOOL:
+                d.type = SettingType::Bool;
+                break;
+            case AGORA_SETTING_INT:
+                d.type = SettingType::Int;
+                break;
+            case AGORA_SETTING_FLOAT:
+                d.type = SettingType::Float;
+                break;
+            case AGORA_SETTING_STRING:
+                d.type = SettingType::String;
+                break;
+            case AGORA_SETTING_COLOR:
+                d.type = SettingType::Color;
+                break;
+            case AGORA_SETTING_ENUM:
+                d.type = SettingType::Enum;
+                break;
             default:
                 return refuse(p, AGORA_ERR_INVALID,
                               "setting " + key + ": unknown type " + std::to_string(def->type));
@@ -162,8 +177,7 @@ int registerRoute(AgoraHost* h, const char* method, const char* pattern, AgoraRo
         for (const auto& r : p.routes)
             if (r.method == method && r.pattern == pattern)
                 return refuse(p, AGORA_ERR_DUPLICATE,
-                              std::string("route ") + method + " " + pattern +
-                                  " registered twice");
+                              std::string("route ") + method + " " + pattern + " registered twice");
         p.routes.push_back(PluginRoute{method, pattern, fn, user_data});
         return AGORA_OK;
     });
@@ -233,10 +247,18 @@ void log(AgoraHost* h, int32_t level, const char* message) {
         std::string who = h && h->plugin ? h->plugin->name : "?";
         const char* text = message ? message : "";
         switch (level) {
-            case AGORA_LOG_DEBUG: spdlog::debug("[plugin {}] {}", who, text); break;
-            case AGORA_LOG_INFO: spdlog::info("[plugin {}] {}", who, text); break;
-            case AGORA_LOG_WARN: spdlog::warn("[plugin {}] {}", who, text); break;
-            default: spdlog::error("[plugin {}] {}", who, text); break;
+            case AGORA_LOG_DEBUG:
+                spdlog::debug("[plugin {}] {}", who, text);
+                break;
+            case AGORA_LOG_INFO:
+                spdlog::info("[plugin {}] {}", who, text);
+                break;
+            case AGORA_LOG_WARN:
+                spdlog::warn("[plugin {}] {}", who, text);
+                break;
+            default:
+                spdlog::error("[plugin {}] {}", who, text);
+                break;
         }
     } catch (...) {
     }
@@ -259,10 +281,14 @@ int service(AgoraCall* call, F&& f) noexcept {
         call->last_error = e.what();
         switch (e.kind()) {
             case ErrorCode::BadRequest:
-            case ErrorCode::Invalid: return AGORA_ERR_INVALID;
-            case ErrorCode::NotFound: return AGORA_ERR_NOT_FOUND;
-            case ErrorCode::Unavailable: return AGORA_ERR_UNAVAILABLE;
-            default: return AGORA_ERR;
+            case ErrorCode::Invalid:
+                return AGORA_ERR_INVALID;
+            case ErrorCode::NotFound:
+                return AGORA_ERR_NOT_FOUND;
+            case ErrorCode::Unavailable:
+                return AGORA_ERR_UNAVAILABLE;
+            default:
+                return AGORA_ERR;
         }
     } catch (const json::exception& e) {
         call->last_error = std::string("malformed JSON: ") + e.what();
@@ -360,8 +386,9 @@ int dbQuery(AgoraCall* call, const char* sql, const char* params_json, const cha
 int dbBegin(AgoraCall* call) {
     return service(call, [&](AgoraCall& c) {
         if (c.kind != AgoraCall::Kind::Request)
-            return stateError(c, "db_begin: events, resolvers and enable hooks already run "
-                                 "inside their caller's transaction");
+            return stateError(c,
+                              "db_begin: events, resolvers and enable hooks already run "
+                              "inside their caller's transaction");
         if (c.tx || c.inTransaction())
             return stateError(c, "db_begin: a transaction is already open");
         c.tx.emplace(c.db());
@@ -455,8 +482,9 @@ int getSettings(AgoraCall* call, const char* prefix, const char** settings_json)
 int setSettings(AgoraCall* call, const char* values_json) {
     return service(call, [&](AgoraCall& c) {
         if (c.kind != AgoraCall::Kind::Request || !c.viewer || !c.viewer->signedIn())
-            return stateError(c, "set_settings: only a signed-in member's request may change "
-                                 "settings");
+            return stateError(c,
+                              "set_settings: only a signed-in member's request may change "
+                              "settings");
         if (c.tx || c.inTransaction())
             return stateError(c, "set_settings commits on its own: commit first");
         json values = json::parse(values_json ? values_json : "null");
@@ -479,8 +507,8 @@ bool tenantKey(AgoraCall& c, const char* key) {
         return false;
     }
     if (std::string(key).find("{" + c.tenant().slug + "}") == std::string::npos) {
-        c.last_error = std::string("cache key \"") + key + "\" must contain \"{" +
-                       c.tenant().slug + "}\"";
+        c.last_error =
+            std::string("cache key \"") + key + "\" must contain \"{" + c.tenant().slug + "}\"";
         return false;
     }
     return true;
@@ -659,16 +687,35 @@ int fail(AgoraCall* call, int32_t status, const char* code, const char* message,
         ErrorCode kind;
         std::string fallback;
         switch (status) {
-            case 400: kind = ErrorCode::BadRequest, fallback = "bad_request"; break;
-            case 401: kind = ErrorCode::Unauthorized, fallback = "unauthorized"; break;
-            case 403: kind = ErrorCode::Forbidden, fallback = "forbidden"; break;
-            case 404: kind = ErrorCode::NotFound, fallback = "not_found"; break;
-            case 409: kind = ErrorCode::Conflict, fallback = "conflict"; break;
-            case 413: kind = ErrorCode::PayloadTooLarge, fallback = "too_large"; break;
-            case 422: kind = ErrorCode::Invalid, fallback = "invalid"; break;
-            case 429: kind = ErrorCode::RateLimited, fallback = "rate_limited"; break;
-            case 503: kind = ErrorCode::Unavailable, fallback = "unavailable"; break;
-            default: return invalid(c, "fail: status must be 400 401 403 404 409 413 422 429 or 503");
+            case 400:
+                kind = ErrorCode::BadRequest, fallback = "bad_request";
+                break;
+            case 401:
+                kind = ErrorCode::Unauthorized, fallback = "unauthorized";
+                break;
+            case 403:
+                kind = ErrorCode::Forbidden, fallback = "forbidden";
+                break;
+            case 404:
+                kind = ErrorCode::NotFound, fallback = "not_found";
+                break;
+            case 409:
+                kind = ErrorCode::Conflict, fallback = "conflict";
+                break;
+            case 413:
+                kind = ErrorCode::PayloadTooLarge, fallback = "too_large";
+                break;
+            case 422:
+                kind = ErrorCode::Invalid, fallback = "invalid";
+                break;
+            case 429:
+                kind = ErrorCode::RateLimited, fallback = "rate_limited";
+                break;
+            case 503:
+                kind = ErrorCode::Unavailable, fallback = "unavailable";
+                break;
+            default:
+                return invalid(c, "fail: status must be 400 401 403 404 409 413 422 429 or 503");
         }
         Error e(kind, code && *code ? code : fallback, message && *message ? message : fallback);
         if (field && *field)

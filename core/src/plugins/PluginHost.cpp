@@ -85,9 +85,8 @@ Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
         call.ctx = &ctx;
         call.viewer = &v;
         char error[kErrorCap] = "";
-        int rc = callPlugin(error, [&] {
-            return route.fn(route.user_data, &call, &view, error, kErrorCap);
-        });
+        int rc = callPlugin(
+            error, [&] { return route.fn(route.user_data, &call, &view, error, kErrorCap); });
         // Whatever the plugin left uncommitted is rolled back before anyone looks at the
         // outcome: a failed or forgetful route writes nothing.
         call.tx.reset();
@@ -114,8 +113,8 @@ EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub
         AgoraCall call(app, plugin, AgoraCall::Kind::Event, t);
         call.conn = &conn;
         char error[kErrorCap] = "";
-        int rc = callPlugin(
-            error, [&] { return sub.fn(sub.user_data, &call, &view, error, kErrorCap); });
+        int rc = callPlugin(error,
+                            [&] { return sub.fn(sub.user_data, &call, &view, error, kErrorCap); });
         // Thrown into the publisher: its transaction rolls back and the request fails.
         if (rc != AGORA_OK)
             throw Error::internal("plugin " + plugin.name + " failed handling " + e.name + ": " +
@@ -210,8 +209,8 @@ void PluginHost::loadAll(const fs::path& dir) {
         loadOne(f);
     for (const auto& p : plugins_)
         if (p->ok)
-            spdlog::info("plugin {} {} (ABI {}) loaded from {}", p->name, p->version,
-                         abiText(p->abi_major, p->abi_minor), p->file.string());
+            spdlog::debug("plugin {} {} (ABI {}) loaded from {}", p->name, p->version,
+                          abiText(p->abi_major, p->abi_minor), p->file.string());
 }
 
 bool PluginHost::checkDescriptor(LoadedPlugin& p, const AgoraPluginDescriptor* d) {
@@ -233,15 +232,14 @@ bool PluginHost::checkDescriptor(LoadedPlugin& p, const AgoraPluginDescriptor* d
     p.abi_major = d->abi_major;
     p.abi_minor = d->abi_minor;
     if (d->abi_major != major) {
-        refuse(p,
-               "built for plugin ABI " + abiText(d->abi_major, d->abi_minor) +
-                   ", this server provides " + abiText(major, minor) +
-                   " (major versions must match)",
-               d->abi_major < major
-                   ? "rebuild the plugin against this server's agora/plugin_api.h"
-                   : "upgrade the server to one providing plugin ABI " +
-                         std::to_string(d->abi_major) + ".x, or use a build of the plugin for " +
-                         std::to_string(major) + ".x");
+        refuse(
+            p,
+            "built for plugin ABI " + abiText(d->abi_major, d->abi_minor) +
+                ", this server provides " + abiText(major, minor) + " (major versions must match)",
+            d->abi_major < major
+                ? "rebuild the plugin against this server's agora/plugin_api.h"
+                : "upgrade the server to one providing plugin ABI " + std::to_string(d->abi_major) +
+                      ".x, or use a build of the plugin for " + std::to_string(major) + ".x");
         return false;
     }
     if (d->abi_minor > minor) {
@@ -272,10 +270,10 @@ bool PluginHost::checkDescriptor(LoadedPlugin& p, const AgoraPluginDescriptor* d
     p.version = d->version ? d->version : "";
     p.summary = d->summary ? d->summary : "";
     if (const auto* other = find(p.name)) {
-        refuse(p,
-               "duplicate plugin name \"" + p.name + "\": already loaded from " +
-                   other->file.string(),
-               "remove one of the two files from " + dir_.string());
+        refuse(
+            p,
+            "duplicate plugin name \"" + p.name + "\": already loaded from " + other->file.string(),
+            "remove one of the two files from " + dir_.string());
         return false;
     }
     if (!d->init) {
@@ -325,9 +323,8 @@ void PluginHost::loadOne(const fs::path& file) {
         return;
 
     p.initialising = true;
-    int rc = callPlugin(error, [&] {
-        return d->init(&hostApi(), &p.handle, &p.plugin_ctx, error, kErrorCap);
-    });
+    int rc = callPlugin(
+        error, [&] { return d->init(&hostApi(), &p.handle, &p.plugin_ctx, error, kErrorCap); });
     p.initialising = false;
     std::string registration;
     for (const auto& e : p.registration_errors)

@@ -35,8 +35,8 @@ const LoadedPlugin& PluginService::loaded(const std::string& name) const {
 void PluginService::requireLoaded(const std::vector<std::string>& names) const {
     for (const auto& n : names)
         if (!app_.plugins().find(n))
-            throw Error::invalid("plugins", "unknown plugin \"" + n + "\" (loaded: " +
-                                                loadedList(app_.plugins()) + ")");
+            throw Error::invalid("plugins", "unknown plugin \"" + n +
+                                                "\" (loaded: " + loadedList(app_.plugins()) + ")");
 }
 
 json PluginService::describe(const Tenant& tenant) const {
@@ -75,10 +75,10 @@ bool PluginService::enable(const Tenant& tenant, const std::string& name,
     migrate(c, tenant.schema, name);
     {
         db::Transaction tx(c);
-        auto cur = c.q(
-            "SELECT enabled FROM network.tenant_plugins WHERE tenant_id = $1 AND plugin = $2 "
-            "FOR UPDATE",
-            tenant.id, name);
+        auto cur =
+            c.q("SELECT enabled FROM network.tenant_plugins WHERE tenant_id = $1 AND plugin = $2 "
+                "FOR UPDATE",
+                tenant.id, name);
         if (!cur.empty() && cur.boolean(0, 0)) {
             tx.commit();
             return false;
@@ -107,10 +107,10 @@ bool PluginService::disable(const Tenant& tenant, const std::string& name,
     auto& c = *lease;
     {
         db::Transaction tx(c);
-        auto r = c.q(
-            "UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
-            "WHERE tenant_id = $1 AND plugin = $2 AND enabled RETURNING 1",
-            tenant.id, name);
+        auto r =
+            c.q("UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
+                "WHERE tenant_id = $1 AND plugin = $2 AND enabled RETURNING 1",
+                tenant.id, name);
         if (r.empty()) {
             tx.commit();
             return false;

@@ -46,6 +46,9 @@ json SettingsService::describe(App& app, const Tenant& tenant) {
     TenantSettings effective(app.settings(), tenant);
     json items = json::array();
     for (const auto& d : app.settings().all()) {
+        // A plugin's settings concern only the tenants that use it.
+        if (d.owner != "core" && !tenant.pluginEnabled(d.owner))
+            continue;
         json item = {{"key", d.key},
                      {"type", settingTypeName(d.type)},
                      {"default", d.default_value},

@@ -10,6 +10,9 @@ namespace agora {
 
 namespace {
 
+// How a tenant file says "this criterion is not used" ([abilities.ID] key = "none").
+constexpr const char* kUnusedCriterion = "none";
+
 [[noreturn]] void fail(const std::string& file, const toml::source_region& where,
                        const std::string& message) {
     throw TenantFileError(file + ":" + std::to_string(where.begin.line) + ": " + message);
@@ -105,7 +108,11 @@ TenantFile TenantFile::parse(const std::string& text, const std::string& filenam
                 for (const auto& [ck, cv] : *ct) {
                     std::string skey =
                         "abilities." + std::string(ability.str()) + "." + std::string(ck.str());
-                    f.settings[skey] = toJson(cv, filename, skey);
+                    // TOML has no null: "none" says the criterion is not used.
+                    auto s = cv.as_string();
+                    f.settings[skey] = s && s->get() == kUnusedCriterion
+                                           ? json(nullptr)
+                                           : toJson(cv, filename, skey);
                 }
             }
         } else {
@@ -162,7 +169,8 @@ std::string TenantFile::toToml() const {
     for (const auto& [ability, criteria] : abilities) {
         out << "\n[abilities." << ability << "]\n";
         for (const auto& [c, v] : criteria)
-            out << c << " = " << tomlValue(v) << "\n";
+            out << c << " = "
+                << (v.is_null() ? tomlQuote(kUnusedCriterion) : tomlValue(v)) << "\n";
     }
     return out.str();
 }

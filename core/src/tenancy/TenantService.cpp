@@ -128,7 +128,8 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
     validateSettings(spec);
     auto lease = app_.pool().acquire();
     auto& c = *lease;
-    migrate::Migrator::apply(c, existing->schema, app_.tenantSteps());
+    // An existing tenant's pending core steps go through `agora migrate apply` (rehearsal gate,
+    // lock timeouts, shadow rewrites), never through a tenant file.
     PluginService plugins(app_);
     if (app_.plugins().loaded())
         for (const auto& p : spec.plugins)
@@ -313,11 +314,13 @@ void TenantService::setRole(const std::string& slug, const std::string& username
 void TenantService::migrateAll(const std::function<void(const std::string&)>& progress) {
     for (const auto& t : list()) {
         auto lease = app_.pool().acquire();
+        // Core's steps, then those of the plugins this tenant enabled.
         std::set<std::string> enabled(t.plugins.begin(), t.plugins.end());
-        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(enabled), [&](const std::string& s) {
-            if (progress)
-                progress(t.slug + ": " + s);
-        });
+        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(enabled),
+                                 [&](const std::string& s) {
+                                     if (progress)
+                                         progress(t.slug + ": " + s);
+                                 });
     }
 }
 

@@ -54,10 +54,13 @@ void adminPage(RequestContext& ctx) {
         item["is_enum"] = type == "enum";
         item["is_text"] = type == "string";
         item["checked"] = item["value"] == json(true);
-        item["value_text"] =
-            item["value"].is_string() ? item["value"].get<std::string>() : item["value"].dump();
-        item["default_text"] = item["default"].is_string() ? item["default"].get<std::string>()
-                                                           : item["default"].dump();
+        // A nullable setting left null (e.g. an unused ability criterion) is an empty box.
+        item["value_text"] = item["value"].is_null()     ? std::string()
+                             : item["value"].is_string() ? item["value"].get<std::string>()
+                                                         : item["value"].dump();
+        item["default_text"] = item["default"].is_null()     ? std::string("(none)")
+                               : item["default"].is_string() ? item["default"].get<std::string>()
+                                                             : item["default"].dump();
         if (item["default_text"] == "")
             item["default_text"] = "(empty)";
         if (item.contains("choices")) {
@@ -101,7 +104,9 @@ void adminSettingsSubmit(RequestContext& ctx) {
         TenantSettings current(ctx.app().settings(), ctx.tenant());
         json value;
         try {
-            if (d.type == SettingType::Int)
+            if (d.nullable && raw.empty())
+                value = nullptr;
+            else if (d.type == SettingType::Int)
                 value = std::stoll(raw);
             else if (d.type == SettingType::Float)
                 value = std::stod(raw);

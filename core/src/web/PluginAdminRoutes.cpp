@@ -27,10 +27,8 @@ json pluginItem(RequestContext& ctx, const std::string& name) {
 void apiListPlugins(RequestContext& ctx) {
     requirePluginAdmin(ctx);
     auto items = PluginService(ctx.app()).describe(ctx.tenant());
-    ctx.sendJson(200, {{"items", items},
-                       {"page", 1},
-                       {"per_page", items.size()},
-                       {"total", items.size()}});
+    ctx.sendJson(
+        200, {{"items", items}, {"page", 1}, {"per_page", items.size()}, {"total", items.size()}});
 }
 
 void apiSetPlugin(RequestContext& ctx) {

@@ -18,11 +18,12 @@ struct Context {
     plugin::Registrar registrar;
 };
 
-AgoraSettingDef baseSetting(const std::string& key, int32_t type, const char* default_json,
+// The strings are only pointed to: they must outlive the registration call.
+AgoraSettingDef baseSetting(const char* key, int32_t type, const char* default_json,
                             const char* description) {
     AgoraSettingDef d{};
     d.struct_size = sizeof d;
-    d.key = key.c_str();
+    d.key = key;
     d.type = type;
     d.default_json = default_json;
     d.category = "abilities";
@@ -104,12 +105,11 @@ int resolve(Call& call, const AgoraAbilityQuery& q, std::string& reason) {
     }
     if (ability->everyone || state.grants.count(ability->id))
         return AGORA_ABILITY_GRANTED;
-    if (ability->id == "unrestricted" &&
-        json::parse(call.settings("abilities.new_site_mode"))
-            .value("abilities.new_site_mode", false))
+    if (ability->id == "unrestricted" && json::parse(call.settings("abilities.new_site_mode"))
+                                             .value("abilities.new_site_mode", false))
         return AGORA_ABILITY_GRANTED;
-    reason = "you need the " + ability->name + " ability (" + ability->id +
-             "); see /users/" + std::to_string(q.member_id) + "/abilities for your progress";
+    reason = "you need the " + ability->name + " ability (" + ability->id + "); see /users/" +
+             std::to_string(q.member_id) + "/abilities for your progress";
     return AGORA_ABILITY_DENIED;
 }
 
@@ -153,7 +153,8 @@ void registerSettings(plugin::Registrar& r) {
                                       " outcomes needed for " + a.name +
                                       " (0 to 1; empty = not a criterion)";
             std::string def = jsonNumber(a.defaults.get(c));
-            auto d = baseSetting(key, AGORA_SETTING_FLOAT, def.c_str(), description.c_str());
+            auto d =
+                baseSetting(key.c_str(), AGORA_SETTING_FLOAT, def.c_str(), description.c_str());
             d.has_min = 1;
             d.min = 0.0;
             d.has_max = 1;
@@ -170,9 +171,9 @@ void registerSettings(plugin::Registrar& r) {
     r.setting(scoring);
     for (auto c : kCriteria) {
         std::string key = std::string("abilities.min_count.") + criterionName(c);
-        std::string description = "Fewest " + std::string(criterionName(c)) +
-                                  " outcomes before that criterion can pass";
-        auto d = baseSetting(key, AGORA_SETTING_INT, "0", description.c_str());
+        std::string description =
+            "Fewest " + std::string(criterionName(c)) + " outcomes before that criterion can pass";
+        auto d = baseSetting(key.c_str(), AGORA_SETTING_INT, "0", description.c_str());
         d.has_min = 1;
         d.min = 0;
         d.has_max = 1;

@@ -33,8 +33,8 @@ std::string parseMessage(const Call& call) {
     return message;
 }
 
-json itemFor(const Call& call, const Config& config, const Member& member,
-             const AgoraRequest& req, const std::string& ability) {
+json itemFor(const Call& call, const Config& config, const Member& member, const AgoraRequest& req,
+             const std::string& ability) {
     auto all = memberAbilitiesJson(call, config, member, req);
     for (auto& item : all["items"])
         if (item["id"] == ability) {

@@ -33,7 +33,7 @@ struct AbilityInfo {
     std::string id;
     std::string name;
     std::string summary;
-    Thresholds defaults;  // SPEC "Ability ids and default thresholds"
+    Thresholds defaults;    // SPEC "Ability ids and default thresholds"
     bool everyone = false;  // held by every member; no thresholds
 };
 

@@ -58,8 +58,8 @@ void decorateCriteria(json& criteria) {
         if (c["needed"].is_null())
             c["needed_text"] = "out of reach with the current settings";
         else if (c["needed"].get<int64_t>() > 0)
-            c["needed_text"] = std::to_string(c["needed"].get<int64_t>()) + " more " +
-                               goodLabel(name) + " needed";
+            c["needed_text"] =
+                std::to_string(c["needed"].get<int64_t>()) + " more " + goodLabel(name) + " needed";
     }
 }
 
@@ -98,8 +98,8 @@ void memberPage(Call& call, const AgoraRequest& req) {
         decorateCriteria(item["criteria"]);
         item["can_suspend"] = can_moderate && item["suspended"].is_null();
         item["can_restore"] = req.viewer_is_moderator && !item["suspended"].is_null();
-        item["can_grant"] = can_moderate && !item["everyone"].get<bool>() &&
-                            item["source"] != "manual";
+        item["can_grant"] =
+            can_moderate && !item["everyone"].get<bool>() && item["source"] != "manual";
         item["can_revoke"] = req.viewer_is_moderator && item["held"].get<bool>();
     }
     data["title"] = member->display_name + "'s abilities";
@@ -183,8 +183,8 @@ void adminPreview(Call& call, const AgoraRequest& req) {
 void adminSave(Call& call, const AgoraRequest& req) {
     auto change = thresholdsFromForm(call);
     auto result = changeThresholds(call, req, change);
-    call.flash("Thresholds for " + result["ability"].get<std::string>() + " saved: " +
-               std::to_string(result["gained"].get<int64_t>()) + " gained it, " +
+    call.flash("Thresholds for " + result["ability"].get<std::string>() +
+               " saved: " + std::to_string(result["gained"].get<int64_t>()) + " gained it, " +
                std::to_string(result["lost"].get<int64_t>()) + " lost it.");
     call.redirect("/admin/abilities#ability-" + result["ability"].get<std::string>());
 }

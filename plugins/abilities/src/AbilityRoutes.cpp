@@ -42,8 +42,7 @@ void holders(Call& call, const AgoraRequest& req) {
     const auto& ability = abilityParam(p);
     int64_t page = queryNumber(p, "page", 1, 1000000);
     int64_t per_page = queryNumber(p, "per_page", 30, 100);
-    respond(call, 200,
-            holdersJson(call, AbilityStore(call).config(), ability, page, per_page));
+    respond(call, 200, holdersJson(call, AbilityStore(call).config(), ability, page, per_page));
 }
 
 void putThresholds(Call& call, const AgoraRequest& req) {

@@ -81,8 +81,8 @@ Config AbilityStore::config() const {
 }
 
 std::optional<Member> AbilityStore::member(int64_t id) const {
-    auto r = rows(call_, "SELECT id, username, display_name, role FROM members WHERE id = $1",
-                  args(id));
+    auto r =
+        rows(call_, "SELECT id, username, display_name, role FROM members WHERE id = $1", args(id));
     if (r.empty())
         return std::nullopt;
     return Member{r[0]["id"], r[0]["username"], r[0]["display_name"], r[0]["role"]};
@@ -100,9 +100,8 @@ std::map<int64_t, MemberOutcomes> AbilityStore::outcomes(const std::vector<int64
     for (auto id : members)
         out[id];
     std::string ids = arrayLiteral(members);
-    for (const auto& row :
-         rows(call_, std::string(kCounterSelect) + "WHERE member_id = ANY($1::bigint[])",
-              args(ids)))
+    for (const auto& row : rows(
+             call_, std::string(kCounterSelect) + "WHERE member_id = ANY($1::bigint[])", args(ids)))
         fillCounters(out[row["member_id"].get<int64_t>()], row);
     if (config.scoring.mode == ScoringRule::Mode::Recent) {
         for (const auto& row : rows(call_, kRecentSelect, args(ids, config.scoring.window))) {
@@ -176,8 +175,7 @@ void AbilityStore::outcome(int64_t member, Criterion criterion, bool good,
     call_.query(
         "INSERT INTO ability_outcomes (member_id, criterion, good, source_id) "
         "VALUES ($1, $2, $3, $4)",
-        args(member, criterionName(criterion), good,
-             source ? json(*source) : json(nullptr)));
+        args(member, criterionName(criterion), good, source ? json(*source) : json(nullptr)));
 }
 
 void AbilityStore::bumpStamp(int64_t member) {
@@ -222,8 +220,8 @@ bool AbilityStore::grant(int64_t member, const AbilityInfo& ability, GrantSource
     call_.audit("grant", target(member, ability.id), old_value.is_null() ? "" : old_value.dump(),
                 json{{"source", source_text}}.dump());
     if (actor.notify && old_value.is_null())
-        notify(member, "ability.granted", "You have earned the " + ability.name +
-                                              " ability: " + ability.summary);
+        notify(member, "ability.granted",
+               "You have earned the " + ability.name + " ability: " + ability.summary);
     return true;
 }
 
@@ -236,8 +234,7 @@ bool AbilityStore::revoke(int64_t member, const AbilityInfo& ability, bool only_
     if (r.empty())
         return false;
     bumpStamp(member);
-    call_.audit("revoke", target(member, ability.id), json{{"source", r[0]["source"]}}.dump(),
-                "");
+    call_.audit("revoke", target(member, ability.id), json{{"source", r[0]["source"]}}.dump(), "");
     if (actor.notify)
         notify(member, "ability.revoked", "You no longer hold the " + ability.name + " ability.");
     return true;

@@ -66,13 +66,11 @@ public:
 
     // Grants what the member now qualifies for (and, with auto_revoke, revokes automatic
     // grants they no longer do). Returns the abilities that changed.
-    std::vector<std::pair<std::string, GrantChange>> evaluate(int64_t member,
-                                                              const Config& config,
+    std::vector<std::pair<std::string, GrantChange>> evaluate(int64_t member, const Config& config,
                                                               const Actor& actor);
 
     // Single changes; each returns false when there was nothing to do.
-    bool grant(int64_t member, const AbilityInfo& ability, GrantSource source,
-               const Actor& actor);
+    bool grant(int64_t member, const AbilityInfo& ability, GrantSource source, const Actor& actor);
     bool revoke(int64_t member, const AbilityInfo& ability, bool only_automatic,
                 const Actor& actor);
     // Replaces any suspension of that ability; days 0 = permanent.

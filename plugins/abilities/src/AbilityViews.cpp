@@ -82,8 +82,8 @@ ThresholdChange thresholdsFromJson(const std::string& body) {
             if (key == std::string(criterionName(cand)) + "_score")
                 c = cand;
         if (!c)
-            throw Fail(422, "invalid", "unknown field " + key +
-                                           " (send post_score, edit_score or flag_score)",
+            throw Fail(422, "invalid",
+                       "unknown field " + key + " (send post_score, edit_score or flag_score)",
                        key);
         change[*c] = thresholdValue(value, key);
     }
@@ -170,22 +170,21 @@ json memberAbilitiesJson(const Call& call, const Config& config, const Member& m
             if (s.ability == a.id)
                 suspended = &s;
         auto grant = held.find(a.id);
-        bool holds = a.everyone || grant != held.end() ||
-                     (a.id == "unrestricted" && config.new_site_mode);
-        json item = {{"id", a.id},
-                     {"name", a.name},
-                     {"summary", a.summary},
-                     {"granted", member.isModerator() || (holds && !suspended)},
-                     {"held", grant != held.end()},
-                     {"source", grant != held.end()
-                                    ? json(grant->second.source == GrantSource::Manual ? "manual"
-                                                                                       : "auto")
-                                    : json(nullptr)},
-                     {"granted_at",
-                      grant != held.end() ? json(grant->second.granted_at) : json(nullptr)},
-                     {"everyone", a.everyone},
-                     {"manual_only", !a.everyone && config.thresholdsFor(a).manualOnly()},
-                     {"suspended", nullptr}};
+        bool holds =
+            a.everyone || grant != held.end() || (a.id == "unrestricted" && config.new_site_mode);
+        json item = {
+            {"id", a.id},
+            {"name", a.name},
+            {"summary", a.summary},
+            {"granted", member.isModerator() || (holds && !suspended)},
+            {"held", grant != held.end()},
+            {"source", grant != held.end()
+                           ? json(grant->second.source == GrantSource::Manual ? "manual" : "auto")
+                           : json(nullptr)},
+            {"granted_at", grant != held.end() ? json(grant->second.granted_at) : json(nullptr)},
+            {"everyone", a.everyone},
+            {"manual_only", !a.everyone && config.thresholdsFor(a).manualOnly()},
+            {"suspended", nullptr}};
         if (member.isModerator())
             item["via_role"] = member.role;
         if (suspended) {
@@ -259,8 +258,9 @@ json holdersJson(const Call& call, const Config& config, const AbilityInfo& abil
                          {"suspended", row["suspended"]}});
     }
     if (r.empty() && page > 1) {
-        auto count = rows(call, "WITH holders AS (" + holders + ") SELECT count(*) AS n FROM holders",
-                          args(ability.id));
+        auto count =
+            rows(call, "WITH holders AS (" + holders + ") SELECT count(*) AS n FROM holders",
+                 args(ability.id));
         total = count[0]["n"].get<int64_t>();
     }
     return {{"ability", ability.id},

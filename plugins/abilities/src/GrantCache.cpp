@@ -38,8 +38,7 @@ GrantState fromJson(const json& j) {
 
 }  // namespace
 
-const GrantState::Suspended* GrantState::suspension(const std::string& ability,
-                                                    int64_t now) const {
+const GrantState::Suspended* GrantState::suspension(const std::string& ability, int64_t now) const {
     for (const auto& s : suspensions)
         if (s.ability == ability && (!s.until || *s.until > now))
             return &s;
@@ -72,9 +71,8 @@ GrantState GrantCache::fromDatabase(int64_t member) const {
                       ", 'message', message)) FROM ability_suspensions WHERE member_id = $1 AND "
                       "lifted_at IS NULL), '[]'::json) AS suspensions",
                   args(member));
-    json entry = {{"stamp", r[0]["stamp"]},
-                  {"grants", r[0]["grants"]},
-                  {"suspensions", r[0]["suspensions"]}};
+    json entry = {
+        {"stamp", r[0]["stamp"]}, {"grants", r[0]["grants"]}, {"suspensions", r[0]["suspensions"]}};
     for (auto& s : entry["suspensions"])
         if (s["until_text"].is_null())
             s["until_text"] = "";

@@ -15,15 +15,14 @@ bool qualifies(const Config& config, const AbilityInfo& ability, const MemberOut
         return false;
     for (auto c : kCriteria) {
         auto threshold = t.get(c);
-        if (threshold &&
-            !passes(config.scoring, outcomes.get(c), *threshold, config.minCount(c)))
+        if (threshold && !passes(config.scoring, outcomes.get(c), *threshold, config.minCount(c)))
             return false;
     }
     return true;
 }
 
-GrantChange decide(const Config& config, const AbilityInfo& ability,
-                   const MemberOutcomes& outcomes, std::optional<GrantSource> held) {
+GrantChange decide(const Config& config, const AbilityInfo& ability, const MemberOutcomes& outcomes,
+                   std::optional<GrantSource> held) {
     if (ability.everyone)
         return GrantChange::None;  // never stored: every member holds it
     bool q = qualifies(config, ability, outcomes);

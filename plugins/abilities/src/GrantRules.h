@@ -40,8 +40,8 @@ bool qualifies(const Config& config, const AbilityInfo& ability, const MemberOut
 // What evaluation does to a member's grant. A missing grant that qualifies is granted. An
 // automatic grant that no longer qualifies is revoked only with auto_revoke; manual grants
 // are never touched. Suspensions are separate and don't enter here.
-GrantChange decide(const Config& config, const AbilityInfo& ability,
-                   const MemberOutcomes& outcomes, std::optional<GrantSource> held);
+GrantChange decide(const Config& config, const AbilityInfo& ability, const MemberOutcomes& outcomes,
+                   std::optional<GrantSource> held);
 
 struct CriterionProgress {
     Criterion criterion;

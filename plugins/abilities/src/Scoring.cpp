@@ -113,6 +113,10 @@ std::optional<int64_t> needed(const ScoringRule& rule, const Outcomes& o, double
     // Every mode's score never falls as good outcomes are added, so the first passing n can be
     // found by doubling and then bisecting.
     auto scoreOk = [&](int64_t n) { return meets(score(rule, withGood(rule, o, n)), threshold); };
+    // No mode ever scores exactly 1: only the tolerance in meets() would get there, after
+    // billions of outcomes.
+    if (threshold >= 1.0 && !scoreOk(0))
+        return std::nullopt;
     int64_t by_score = 0;
     if (!scoreOk(0)) {
         int64_t limit = rule.mode == ScoringRule::Mode::Recent ? rule.window : kSearchLimit;

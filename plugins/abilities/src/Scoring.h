@@ -43,8 +43,7 @@ double score(const ScoringRule& rule, const Outcomes& outcomes);
 bool meets(double score, double threshold);
 
 // Passing takes the score and at least `min_count` outcomes in all.
-bool passes(const ScoringRule& rule, const Outcomes& outcomes, double threshold,
-            int64_t min_count);
+bool passes(const ScoringRule& rule, const Outcomes& outcomes, double threshold, int64_t min_count);
 
 // The smallest number of further good outcomes after which the criterion passes: 0 when it
 // already does, nullopt when no number would (a threshold of 1, or a recent:N window whose

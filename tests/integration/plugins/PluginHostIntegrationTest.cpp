@@ -72,7 +72,8 @@ TEST_F(PluginHostIntegrationTest, EnablingOnOneTenantLeavesAnotherUntouched) {
     auto list = admin.get("/api/v1/admin/plugins");
     ASSERT_EQ(list.status, 200) << list;
     bool found = false;
-    for (const auto& item : list.json()["items"])
+    auto listed = list.json();
+    for (const auto& item : listed["items"])
         if (item["name"] == "fixture_good") {
             found = true;
             EXPECT_EQ(item["enabled"], true);
@@ -93,6 +94,24 @@ TEST_F(PluginHostIntegrationTest, EnablingOnOneTenantLeavesAnotherUntouched) {
               1);
     ASSERT_EQ(setPlugin(admin, "fixture_good", true).status, 200);
     EXPECT_EQ(items(a), 2) << "enabled again: the old row is still there, the hook added one";
+}
+
+TEST_F(PluginHostIntegrationTest, AdminPageListsPluginsAndTogglesThem) {
+    auto& s = server();
+    auto t = s.createTenant("plgpage");
+    auto browser = s.browserClient(t, s.createUser(t, "admin"));
+    auto page = browser.get("/admin");
+    ASSERT_EQ(page.status, 200) << page;
+    EXPECT_THAT(page.body, HasSubstr("action=\"/admin/plugins/fixture_good\""));
+    EXPECT_THAT(page.body, Not(HasSubstr("fixture_good.greeting")))
+        << "a plugin's settings show only where it is enabled";
+    auto on = browser.postForm("/admin/plugins/fixture_good",
+                               {{"_csrf", page.csrfMeta()}, {"enabled", "1"}});
+    EXPECT_EQ(on.status, 303) << on;
+    EXPECT_TRUE(hasTable(t, "fixture_items"));
+    auto after = browser.get("/admin");
+    EXPECT_THAT(after.body, HasSubstr("fixture_good.greeting"));
+    EXPECT_THAT(after.body, HasSubstr("fixture-nav")) << "its nav slot shows too";
 }
 
 TEST_F(PluginHostIntegrationTest, AdminApiRefusesWhatItShould) {
@@ -121,9 +140,9 @@ TEST_F(PluginHostIntegrationTest, PluginWritesEventsAndAuditShareOneTransaction)
     ASSERT_EQ(created.status, 201) << created;
     EXPECT_EQ(created.json()[0]["label"], "first");
     EXPECT_EQ(items(t), 3) << "the item and the subscriber's row";
-    EXPECT_EQ(s.scalar("SELECT count(*) FROM " + t.schema +
-                       ".fixture_items WHERE label = 'seen: first'"),
-              1);
+    EXPECT_EQ(
+        s.scalar("SELECT count(*) FROM " + t.schema + ".fixture_items WHERE label = 'seen: first'"),
+        1);
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.audit_log WHERE tenant_id = $1 AND action "
                        "= 'fixture_good.item.add' AND target = 'first'",
                        t.id),
@@ -167,8 +186,8 @@ TEST_F(PluginHostIntegrationTest, AThrowingPluginCostsOneRequestNotTheServer) {
     auto& s = server();
     auto t = s.createTenant("plgthrow", [](TenantFile& f) { f.plugins = {"fixture_throw"}; });
     auto c = s.client(t);
-    for (const char* path : {"/api/v1/fixture/throw", "/api/v1/fixture/error",
-                             "/api/v1/fixture/silent"}) {
+    for (const char* path :
+         {"/api/v1/fixture/throw", "/api/v1/fixture/error", "/api/v1/fixture/silent"}) {
         auto r = c.get(path);
         EXPECT_EQ(r.status, 500) << path << ": " << r;
         EXPECT_EQ(r.errorCode(), "internal") << path;

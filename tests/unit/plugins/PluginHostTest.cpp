@@ -133,9 +133,8 @@ TEST_F(PluginHostTest, PluginRoutesMatchOnlyWhereEnabled) {
     Router router;
     Renderer renderer(std::string(AGORA_SOURCE_DIR) + "/themes");
     app_->plugins().install(router, renderer);
-    auto off = router.match("GET", "/api/v1/fixture/hello", [](const std::string&) {
-        return false;
-    });
+    auto off =
+        router.match("GET", "/api/v1/fixture/hello", [](const std::string&) { return false; });
     EXPECT_EQ(off.route, nullptr);
     auto on = router.match("GET", "/api/v1/fixture/hello",
                            [](const std::string& p) { return p == "fixture_good"; });
