@@ -105,6 +105,10 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
                     throw Error::forbidden("staging_admins_only",
                                            "staging is open to this community's admins only");
             }
+            // A bearer token is checked on every route, even ones that read nothing about the
+            // viewer: a token from another tenant is a 401, never silently anonymous.
+            if (!req.header("authorization").empty())
+                ctx->viewer();
             if (req.method != "GET" && req.method != "HEAD")
                 ctx->checkCsrf();
             match.route->handler(*ctx);

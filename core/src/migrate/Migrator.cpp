@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "migrate/SqlScript.h"
 #include "util/Crypto.h"
 
 namespace agora::migrate {
@@ -141,7 +142,11 @@ std::vector<std::string> Migrator::apply(db::PgConnection& conn, const std::stri
             // CREATE INDEX CONCURRENTLY and friends cannot run in a transaction block.
             conn.exec("SET search_path TO " + schema_q + ", public");
             conn.forgetSchema();
-            conn.exec(s.sql);
+            // One statement at a time: several statements in one query string form an implicit
+            // transaction block, where CONCURRENTLY and COMMIT inside a DO block are refused.
+            auto script = SqlScript::parse(s.sql);  // kept alive: statements() refers into it
+            for (const auto& st : script.statements())
+                conn.exec(st.sql);
             record();
         }
         // A plain SET in a step outlives its transaction; this connection may go back to a pool.
