@@ -47,12 +47,14 @@ export AGORA_BUILD_DIR="$BUILD"
 export AGORA_CHROMIUM="$CHROMIUM"
 export AGORA_E2E_SCREENSHOTS="$SHOTS"
 
-# The demo network, as ops/up creates it. All three steps are idempotent, so
-# re-running them on a shared test database is harmless.
+# The demo network, as ops/up creates it. Every step is idempotent, so re-running
+# them on a shared test database is harmless. Existing communities are brought up to
+# date directly (unrehearsed), as a demo install does.
 cd "$ROOT"
 log "e2e: preparing the demo network"
 "$AGORA" network init
 "$AGORA" tenant apply "$ROOT"/tenants/*.toml
+"$AGORA" migrate apply --all --unrehearsed
 "$AGORA" demo seed
 
 SERVER_PID=""
