@@ -413,7 +413,10 @@ std::vector<migrate::Step> PluginHost::migrations(const std::string& name) const
 
 void PluginHost::runEnableHooks(const std::string& name, db::PgConnection& conn,
                                 const Tenant& tenant) {
-    auto* p = const_cast<LoadedPlugin*>(find(name));
+    LoadedPlugin* p = nullptr;
+    for (auto& candidate : plugins_)
+        if (candidate->ok && candidate->name == name)
+            p = candidate.get();
     if (!p)
         throw Error::notFound("no plugin named " + name);
     for (const auto& hook : p->enable_hooks) {

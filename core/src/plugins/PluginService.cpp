@@ -75,9 +75,10 @@ bool PluginService::enable(const Tenant& tenant, const std::string& name,
     migrate(c, tenant.schema, name);
     {
         db::Transaction tx(c);
+        // Two admins enabling at once: the second waits here, then finds it done.
+        c.q("SELECT 1 FROM network.tenants WHERE id = $1 FOR UPDATE", tenant.id);
         auto cur =
-            c.q("SELECT enabled FROM network.tenant_plugins WHERE tenant_id = $1 AND plugin = $2 "
-                "FOR UPDATE",
+            c.q("SELECT enabled FROM network.tenant_plugins WHERE tenant_id = $1 AND plugin = $2",
                 tenant.id, name);
         if (!cur.empty() && cur.boolean(0, 0)) {
             tx.commit();
@@ -107,6 +108,7 @@ bool PluginService::disable(const Tenant& tenant, const std::string& name,
     auto& c = *lease;
     {
         db::Transaction tx(c);
+        c.q("SELECT 1 FROM network.tenants WHERE id = $1 FOR UPDATE", tenant.id);
         auto r =
             c.q("UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
                 "WHERE tenant_id = $1 AND plugin = $2 AND enabled RETURNING 1",

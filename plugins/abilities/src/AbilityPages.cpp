@@ -38,6 +38,11 @@ int64_t percent(double v) {
     return static_cast<int64_t>(std::floor(v * 100.0 + 1e-9));
 }
 
+// Thresholds keep their decimal: 0.975 is "97.5", not "97".
+double thresholdPercent(double v) {
+    return std::round(v * 1000.0) / 10.0;
+}
+
 std::string number(const json& v) {
     if (v.is_null())
         return "";
@@ -54,7 +59,7 @@ void decorateCriteria(json& criteria) {
         c["good_label"] = goodLabel(name);
         c["bad_label"] = badLabel(name);
         c["score_pct"] = percent(c["score"].get<double>());
-        c["threshold_pct"] = percent(c["threshold"].get<double>());
+        c["threshold_pct"] = thresholdPercent(c["threshold"].get<double>());
         if (c["needed"].is_null())
             c["needed_text"] = "out of reach with the current settings";
         else if (c["needed"].get<int64_t>() > 0)
@@ -73,7 +78,7 @@ void abilitiesPage(Call& call, const AgoraRequest& req) {
                     std::string name = key.substr(0, key.find('_'));
                     criteria.push_back({{"label", criterionLabel(name)},
                                         {"good_label", goodLabel(name)},
-                                        {"threshold_pct", percent(value.get<double>())}});
+                                        {"threshold_pct", thresholdPercent(value.get<double>())}});
                 }
         item["criteria"] = criteria;
     }

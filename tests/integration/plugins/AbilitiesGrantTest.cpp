@@ -223,6 +223,20 @@ TEST_F(AbilitiesGrantTest, ReviewAndFlagEventsCountToTheExactBoundary) {
         196);
 }
 
+TEST_F(AbilitiesGrantTest, AStagingCopyGrantsButNeverNotifies) {
+    auto& s = server();
+    auto live = abilitiesTenant("ablive");
+    auto staging = s.createTenant("abstage", [&](TenantFile& f) {
+        f.staging_of = live.slug;
+        f.plugins = {"abilities"};
+    });
+    auto u = s.createUser(staging);
+    publish(staging, "edit.approved", {{"member_id", u.id}}, 36);
+    EXPECT_EQ(grants(staging, "edit_posts"), 1);
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM " + staging.schema + ".notifications"), 0)
+        << "a staging copy holds real members' data: it must not message them";
+}
+
 TEST_F(AbilitiesGrantTest, ModeratorsGrantAndOnlyModeratorsMayAct) {
     auto& s = server();
     auto t = abilitiesTenant("abmod");
@@ -301,13 +315,29 @@ TEST_F(AbilitiesGrantTest, PagesShowProgressAndThresholds) {
     EXPECT_THAT(list.body, HasSubstr("75%"));
     auto progress = browser.get("/users/" + std::to_string(u.id) + "/abilities");
     ASSERT_EQ(progress.status, 200) << progress;
-    EXPECT_THAT(progress.body, HasSubstr("<progress"));
+    EXPECT_THAT(progress.body, HasSubstr("role=\"progressbar\""));
     EXPECT_THAT(progress.body, HasSubstr("4 more well-received posts needed"));
     EXPECT_THAT(progress.body, HasSubstr("action=\"/users/" + std::to_string(u.id) +
                                          "/abilities/edit_posts/suspend\""));
     auto admin_page = browser.get("/admin/abilities");
     ASSERT_EQ(admin_page.status, 200) << admin_page;
     EXPECT_THAT(admin_page.body, HasSubstr("name=\"edit_score\""));
+    // The preview form answers with the same page and changes nothing; saving redirects.
+    auto previewed =
+        browser.postForm("/admin/abilities/unrestricted/preview", {{"_csrf", admin_page.csrfMeta()},
+                                                                   {"post_score", "0.4"},
+                                                                   {"edit_score", ""},
+                                                                   {"flag_score", ""}});
+    ASSERT_EQ(previewed.status, 200) << previewed;
+    EXPECT_THAT(previewed.body, HasSubstr("would gain unrestricted"));
+    EXPECT_EQ(grants(t, "unrestricted"), 0);
+    auto saved =
+        browser.postForm("/admin/abilities/unrestricted", {{"_csrf", admin_page.csrfMeta()},
+                                                           {"post_score", "0.4"},
+                                                           {"edit_score", ""},
+                                                           {"flag_score", ""}});
+    EXPECT_EQ(saved.status, 303) << saved;
+    EXPECT_GE(grants(t, "unrestricted"), 1) << "0.4 is met by everyone's prior of 0.5";
     auto profile = browser.get("/users/" + std::to_string(u.id));
     EXPECT_THAT(profile.body, HasSubstr("/users/" + std::to_string(u.id) + "/abilities"));
     EXPECT_THAT(browser.get("/admin").body, HasSubstr("href=\"/admin/abilities\""));
