@@ -218,8 +218,9 @@ int64_t PostService::ask(const PostDraft& d) {
     db::Transaction tx(c);
     rateLimit("questions", kQuestionHistory);
     auto r =
-        c.q("INSERT INTO posts (post_type, author_id, title, body_md, body_html, tags) "
-            "VALUES ('question', $1, $2, $3, $4, $5::text[]) RETURNING id",
+        c.q("INSERT INTO posts (post_type, author_id, last_activity_by, title, body_md, "
+            "body_html, tags) "
+            "VALUES ('question', $1, $1, $2, $3, $4, $5::text[]) RETURNING id",
             v.account_id, title, body, renderMarkdown(body), pgArray(tags));
     int64_t id = r.i64(0, 0);
     addTags(id, tags);
@@ -250,15 +251,16 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
         throw Error::notFound("no question " + std::to_string(question_id));
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Answer, &q);
     auto r =
-        c.q("INSERT INTO posts (post_type, parent_id, author_id, body_md, body_html) "
-            "VALUES ('answer', $1, $2, $3, $4) RETURNING id",
+        c.q("INSERT INTO posts (post_type, parent_id, author_id, last_activity_by, body_md, "
+            "body_html) VALUES ('answer', $1, $2, $2, $3, $4) RETURNING id",
             question_id, v.account_id, body, renderMarkdown(body));
     int64_t id = r.i64(0, 0);
     c.q("INSERT INTO revisions (post_id, number, editor_id, body_md, comment) "
         "VALUES ($1, 1, $2, $3, 'answered')",
         id, v.account_id, body);
-    c.q("UPDATE posts SET answer_count = answer_count + 1, last_activity_at = now() WHERE id = $1",
-        question_id);
+    c.q("UPDATE posts SET answer_count = answer_count + 1, last_activity_at = now(), "
+        "last_activity_by = $2 WHERE id = $1",
+        question_id, v.account_id);
     c.q("UPDATE members SET answer_count = answer_count + 1, last_seen_at = now() WHERE id = $1",
         v.account_id);
     c.q("UPDATE site_counters SET answers = answers + 1 WHERE id = 1");
@@ -313,11 +315,12 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
         throw Error::invalid("body", "the edit changes nothing");
     c.q("UPDATE posts SET title = $2, body_md = $3, body_html = $4, tags = $5::text[], "
         "revision_count = revision_count + 1, last_edited_at = now(), last_editor_id = $6, "
-        "last_activity_at = now() WHERE id = $1",
+        "last_activity_at = now(), last_activity_by = $6 WHERE id = $1",
         post_id, question ? std::optional<std::string>(new_title) : std::nullopt, new_body,
         renderMarkdown(new_body), pgArray(new_tags), v.account_id);
     if (!question)
-        c.q("UPDATE posts SET last_activity_at = now() WHERE id = $1", question_id);
+        c.q("UPDATE posts SET last_activity_at = now(), last_activity_by = $2 WHERE id = $1",
+            question_id, v.account_id);
     std::vector<std::string> removed, added;
     for (const auto& t : old_tags)
         if (std::find(new_tags.begin(), new_tags.end(), t) == new_tags.end())
@@ -468,9 +471,9 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
             "$3, $4) RETURNING id",
             post_id, v.account_id, body, renderMarkdown(body));
     c.q("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1", post_id);
-    c.q("UPDATE posts SET last_activity_at = now() WHERE id = (SELECT coalesce(parent_id, id) FROM "
-        "posts WHERE id = $1)",
-        post_id);
+    c.q("UPDATE posts SET last_activity_at = now(), last_activity_by = $2 WHERE id = (SELECT "
+        "coalesce(parent_id, id) FROM posts WHERE id = $1)",
+        post_id, v.account_id);
     int64_t id = r.i64(0, 0);
     event("comment.created",
           {{"comment_id", id}, {"post_id", post_id}, {"author_id", v.account_id}});
