@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <nlohmann/json.hpp>
 
 #include "app/App.h"
 #include "content/PermissionService.h"
@@ -129,8 +129,9 @@ int checks(const std::map<std::string, std::string>& o) {
     }
     auto after = redis.get(entry_key);
     if (!after || !nlohmann::json::parse(*after).value("bench_marker", false))
-        throw std::runtime_error("the cache entry was rewritten during the cached loop: some "
-                                 "checks missed the cache");
+        throw std::runtime_error(
+            "the cache entry was rewritten during the cached loop: some "
+            "checks missed the cache");
 
     const int miss_samples = std::max(1, samples / 4);
     miss_us.reserve(miss_samples);

@@ -60,9 +60,11 @@ int demoSeed(const Args&) {
     }
     app.directory().reload();
     for (const auto& t : app.directory().all()) {
-        if (t->isStaging()) continue;
+        if (t->isStaging())
+            continue;
         int n = seedDemoContent(app, *t);
-        if (n) progress.update(t->slug + ": " + std::to_string(n) + " questions");
+        if (n)
+            progress.update(t->slug + ": " + std::to_string(n) + " questions");
     }
     progress.done("demo members and content ready (password: " + std::string(kDemoPassword) + ")");
     return 0;

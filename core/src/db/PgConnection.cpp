@@ -125,7 +125,8 @@ void PgConnection::useSchema(const std::string& schema) {
     if (schema == schema_)
         return;
     // Not counted: whether a pooled connection needs the switch depends on its history.
-    check(PQexec(conn_, ("SET search_path TO " + quoteIdent(schema) + ", public").c_str()), "SET search_path");
+    check(PQexec(conn_, ("SET search_path TO " + quoteIdent(schema) + ", public").c_str()),
+          "SET search_path");
     schema_ = schema;
 }
 

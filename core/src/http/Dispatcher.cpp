@@ -136,7 +136,8 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     uint64_t statements = ctx ? ctx->statementsIssued() : 0;
-    if (statements) res.header("X-Statements", std::to_string(statements));
+    if (statements)
+        res.header("X-Statements", std::to_string(statements));
     app_.metrics().observe(route_name, tenant_slug, res.status, seconds, statements);
     if (req.method == "HEAD")
         res.body.clear();

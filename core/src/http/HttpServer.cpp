@@ -81,7 +81,8 @@ public:
             out.setContentType(res.content_type);
             for (const auto& [k, v] : res.headers)
                 out.add(k, v);
-            // Headers and body in one write: the stream interface would cut a page into 8 KiB sends.
+            // Headers and body in one write: the stream interface would cut a page into 8 KiB
+            // sends.
             out.sendBuffer(res.body.data(), res.body.size());
         } catch (const std::exception& e) {
             spdlog::debug("client went away: {}", e.what());

@@ -43,7 +43,8 @@ db::PgConnection& RequestContext::db() {
 }
 
 uint64_t RequestContext::statementsIssued() const {
-    if (!lease_) return 0;
+    if (!lease_)
+        return 0;
     return const_cast<db::PgLease&>(*lease_)->statementCount() - statements_at_lease_;
 }
 

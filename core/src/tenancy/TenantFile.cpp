@@ -169,8 +169,7 @@ std::string TenantFile::toToml() const {
     for (const auto& [ability, criteria] : abilities) {
         out << "\n[abilities." << ability << "]\n";
         for (const auto& [c, v] : criteria)
-            out << c << " = "
-                << (v.is_null() ? tomlQuote(kUnusedCriterion) : tomlValue(v)) << "\n";
+            out << c << " = " << (v.is_null() ? tomlQuote(kUnusedCriterion) : tomlValue(v)) << "\n";
     }
     return out.str();
 }

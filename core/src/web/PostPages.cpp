@@ -19,7 +19,8 @@ std::string formValue(RequestContext& ctx, const std::string& name) {
 
 // Tags as links: names may hold + and #, so the query value must be encoded.
 void tagLinks(json& post) {
-    if (!post.contains("tags")) return;
+    if (!post.contains("tags"))
+        return;
     json items = json::array();
     for (const auto& t : post["tags"])
         items.push_back({{"name", t}, {"query", urlEncode(t.get<std::string>())}});
@@ -92,7 +93,8 @@ void home(RequestContext& ctx) {
     int64_t total = list["total"];
     int64_t pages = (total + q.per_page - 1) / q.per_page;
     std::string base = "/?sort=" + q.sort + (q.tag.empty() ? "" : "&tag=" + urlEncode(q.tag));
-    for (auto& item : list["items"]) tagLinks(item);
+    for (auto& item : list["items"])
+        tagLinks(item);
     json data = {{"title", q.tag.empty() ? "Questions" : "Questions tagged " + q.tag},
                  {"questions", list["items"]},
                  {"total", total},
@@ -130,7 +132,8 @@ void questionPage(RequestContext& ctx) {
     q["close_reasons"] = PostQueries(ctx).closeReasons();
     // The page shows rendered HTML; the Markdown sources would only be copied around.
     q.erase("body");
-    for (auto& a : q["answers"]) a.erase("body");
+    for (auto& a : q["answers"])
+        a.erase("body");
     json data = {{"title", q["title"]},
                  {"q", q},
                  {"answer_total", q["answers"].size()},
