@@ -10,22 +10,11 @@
 #include <thread>
 
 #include "ContentTestSupport.h"
+#include "support/ShellCommand.h"
 
 namespace agora::test {
 
 namespace {
-
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return {-1, ""};
-    std::array<char, 256> buf;
-    while (fgets(buf.data(), buf.size(), pipe))
-        out += buf.data();
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class RateLimitTest : public ContentTest {
 protected:
@@ -45,11 +34,12 @@ protected:
     // Leave Redis running for the tests after this one, whatever happened here.
     void TearDown() override {
         if (!port_.empty() && !redisAnswers())
-            run(checkoutRoot() + "/ops/redis-restart 2>&1");
+            runCommand(checkoutRoot() + "/ops/redis-restart 2>&1");
     }
 
     std::string redis(const std::string& args) {
-        return run("redis-cli -h 127.0.0.1 -p " + port_ + " " + args + " 2>/dev/null").second;
+        return runCommand("redis-cli -h 127.0.0.1 -p " + port_ + " " + args + " 2>/dev/null")
+            .second;
     }
     bool redisAnswers() { return redis("ping") == "PONG\n"; }
 
@@ -118,7 +108,7 @@ TEST_F(RateLimitTest, NewMembersQuestionLimitHoldsWithRedisDownAndAfterItRestart
 
     // Redis is back, empty: both counts are seeded from PostgreSQL, including the questions
     // asked while it was down.
-    auto [rc, output] = run(checkoutRoot() + "/ops/redis-restart 2>&1");
+    auto [rc, output] = runCommand(checkoutRoot() + "/ops/redis-restart 2>&1");
     ASSERT_EQ(rc, 0) << "ops/redis-restart failed:\n" << output;
     ASSERT_TRUE(TestServer::waitFor([&] { return redisAnswers(); }, 5000, 50));
     ASSERT_EQ(redis("exists '" + key + "'"), "0\n") << "a fresh Redis";

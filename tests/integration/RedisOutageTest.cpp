@@ -8,23 +8,11 @@
 #include <iostream>
 
 #include "support/IntegrationTest.h"
+#include "support/ShellCommand.h"
 
 namespace agora::test {
 
 namespace {
-
-// Runs a shell command; returns its exit status and what it printed on stdout.
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return {-1, ""};
-    std::array<char, 256> buf;
-    while (fgets(buf.data(), buf.size(), pipe))
-        out += buf.data();
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class RedisOutageTest : public IntegrationTest {
 protected:
@@ -49,10 +37,11 @@ protected:
     }
 
     bool redisAnswers() {
-        return run("redis-cli -h 127.0.0.1 -p " + port_ + " ping 2>/dev/null").second == "PONG\n";
+        return runCommand("redis-cli -h 127.0.0.1 -p " + port_ + " ping 2>/dev/null").second ==
+               "PONG\n";
     }
     std::pair<int, std::string> restartRedis() {
-        return run(checkoutRoot() + "/ops/redis-restart 2>&1");
+        return runCommand(checkoutRoot() + "/ops/redis-restart 2>&1");
     }
     json health(HttpClient& c) {
         auto r = c.get("/healthz");
@@ -72,7 +61,7 @@ TEST_F(RedisOutageTest, ServesWhileRedisIsDownAndRecovers) {
     ASSERT_EQ(ok["status"], "ok") << ok;
     ASSERT_EQ(ok["redis"], "ok") << ok;
 
-    run("redis-cli -h 127.0.0.1 -p " + port_ + " shutdown nosave >/dev/null 2>&1");
+    runCommand("redis-cli -h 127.0.0.1 -p " + port_ + " shutdown nosave >/dev/null 2>&1");
     ASSERT_TRUE(TestServer::waitFor([&] { return !redisAnswers(); }, 5000, 50))
         << "Redis did not stop";
 

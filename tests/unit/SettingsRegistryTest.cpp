@@ -49,6 +49,7 @@ TEST(ErrorMapping, EveryKindHasItsStatus) {
     EXPECT_EQ(httpStatusFor(ErrorCode::Unauthorized), 401);
     EXPECT_EQ(httpStatusFor(ErrorCode::Forbidden), 403);
     EXPECT_EQ(httpStatusFor(ErrorCode::NotFound), 404);
+    EXPECT_EQ(httpStatusFor(ErrorCode::MethodNotAllowed), 405);
     EXPECT_EQ(httpStatusFor(ErrorCode::Conflict), 409);
     EXPECT_EQ(httpStatusFor(ErrorCode::PayloadTooLarge), 413);
     EXPECT_EQ(httpStatusFor(ErrorCode::Invalid), 422);

@@ -67,4 +67,18 @@ int Args::integer(const std::string& flag, int fallback) const {
     }
 }
 
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos <= s.size()) {
+        size_t comma = s.find(',', pos);
+        if (comma == std::string::npos)
+            comma = s.size();
+        if (comma > pos)
+            out.push_back(s.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return out;
+}
+
 }  // namespace agora::cli

@@ -32,4 +32,7 @@ private:
     std::set<std::string> switches_;
 };
 
+// "a,b,,c" → {"a", "b", "c"}: list-valued options (--host, --plugins, --canary).
+std::vector<std::string> splitList(const std::string& s);
+
 }  // namespace agora::cli

@@ -1,4 +1,3 @@
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -13,28 +12,7 @@ namespace agora::cli {
 
 namespace {
 
-// stdout carries the command's output (JSON with --json); log lines must not mix into it.
-void logToStderr() {
-    auto logger = spdlog::get("agora-cli");
-    if (!logger) {
-        logger = spdlog::stderr_color_mt("agora-cli");
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-    }
-    spdlog::set_default_logger(logger);
-}
-
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
-
 int backup(const Args& args) {
-    logToStderr();
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
@@ -66,7 +44,6 @@ int backup(const Args& args) {
 }
 
 int restore(const Args& args) {
-    logToStderr();
     auto slug = args.pos(0, "SLUG");
     std::filesystem::path dir = args.require("from");
     migrate::RestoreOptions options;

@@ -1,4 +1,3 @@
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <cstdio>
 #include <fstream>
@@ -19,28 +18,8 @@ namespace agora::cli {
 
 namespace {
 
-// stdout carries the command's output (JSON with --json); log lines must not mix into it.
-void logToStderr() {
-    auto logger = spdlog::get("agora-cli");
-    if (!logger) {
-        logger = spdlog::stderr_color_mt("agora-cli");
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-    }
-    spdlog::set_default_logger(logger);
-}
-
 namespace fs = std::filesystem;
 using migrate::MigrationPlan;
-
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
 
 std::string stepList(const migrate::TargetStatus& st, const std::string& state) {
     std::string out;
@@ -51,7 +30,6 @@ std::string stepList(const migrate::TargetStatus& st, const std::string& state) 
 }
 
 int migrateStatus(const Args& args) {
-    logToStderr();
     bool detail = args.has("all") || !args.positional().empty();
     App app(Config::load(), 2);
     auto plan = MigrationPlan::load(app.config().root);
@@ -158,7 +136,6 @@ bool pluginStepPending(db::PgConnection& c, const std::string& plugin, const std
 }
 
 int migrateLint(const Args& args) {
-    logToStderr();
     if (args.has("rules")) {
         for (const auto& r : migrate::MigrationLinter::rules())
             std::cout << r.id << "\n    " << r.summary << "\n    fix: " << r.fix << "\n";
@@ -269,7 +246,6 @@ int maxLockMs(const Args& args) {
 }
 
 int migrateRehearse(const Args& args) {
-    logToStderr();
     auto slug = args.pos(0, "SLUG");
     App app(Config::load(), 4);
     app.initNetwork();
@@ -289,7 +265,6 @@ int migrateRehearse(const Args& args) {
 }
 
 int migrateApply(const Args& args) {
-    logToStderr();
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
@@ -344,7 +319,6 @@ int migrateApply(const Args& args) {
 }
 
 int tenantStage(const Args& args) {
-    logToStderr();
     auto slug = args.pos(0, "SLUG");
     App app(Config::load(), 3);
     app.initNetwork();

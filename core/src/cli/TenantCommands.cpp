@@ -11,16 +11,6 @@ namespace agora::cli {
 
 namespace {
 
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
-
 json summaryJson(const TenantSummary& t) {
     return {{"id", t.id},
             {"slug", t.slug},

@@ -349,16 +349,13 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
         throw Error::unauthorized();
     if (value != 1 && value != -1)
         throw Error::invalid("value", "value must be 1 or -1");
-    {
-        auto f = facts(post_id);
-        if (f.author_id == v.account_id)
-            throw Error::forbidden("self_vote", "you can't vote on your own post");
-        ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Vote, &f);
-    }
     db::Transaction tx(c);
     // The post row lock serialises every vote on this post: counters stay exact and two
-    // identical requests racing leave one vote.
+    // identical requests racing leave one vote. The checks read the same locked row.
     auto f = facts(post_id, true);
+    if (f.author_id == v.account_id)
+        throw Error::forbidden("self_vote", "you can't vote on your own post");
+    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Vote, &f);
     auto existing =
         c.q("SELECT value FROM votes WHERE post_id = $1 AND member_id = $2", post_id, v.account_id);
     int old = existing.empty() ? 0 : static_cast<int>(existing.i64(0, 0));

@@ -89,7 +89,7 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
             });
             if (!match.route) {
                 if (match.method_mismatch)
-                    throw Error(ErrorCode::BadRequest, "method_not_allowed",
+                    throw Error(ErrorCode::MethodNotAllowed, "method_not_allowed",
                                 req.method + " is not allowed here");
                 throw Error::notFound("no page at " + req.path);
             }
@@ -115,8 +115,6 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
         }
     } catch (const Error& e) {
         int status = httpStatusFor(e.kind());
-        if (e.code() == "method_not_allowed")
-            status = 405;
         if (status >= 500)
             spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.path,
                           e.what());

@@ -12,6 +12,8 @@ int httpStatusFor(ErrorCode kind) {
             return 403;
         case ErrorCode::NotFound:
             return 404;
+        case ErrorCode::MethodNotAllowed:
+            return 405;
         case ErrorCode::Conflict:
             return 409;
         case ErrorCode::PayloadTooLarge:

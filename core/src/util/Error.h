@@ -8,16 +8,17 @@ namespace agora {
 // The closed set of failure kinds a request can end in. Every layer throws Error with one of
 // these; exactly one function (httpStatusFor) turns them into HTTP statuses.
 enum class ErrorCode {
-    BadRequest,       // malformed input (not JSON, wrong type)
-    Unauthorized,     // not signed in / token not valid here
-    Forbidden,        // signed in but not allowed; code string names the missing ability
-    NotFound,         // no such thing in this tenant (also used for other tenants' ids)
-    Conflict,         // duplicate, already decided, stale
-    Invalid,          // a named field failed validation
-    PayloadTooLarge,  // request body over the limit
-    RateLimited,      // too many actions; retry_after set
-    Unavailable,      // a dependency (PostgreSQL) is down
-    Internal,         // a bug; never shows details to the client
+    BadRequest,        // malformed input (not JSON, wrong type)
+    Unauthorized,      // not signed in / token not valid here
+    Forbidden,         // signed in but not allowed; code string names the missing ability
+    NotFound,          // no such thing in this tenant (also used for other tenants' ids)
+    MethodNotAllowed,  // the path exists, not with this method
+    Conflict,          // duplicate, already decided, stale
+    Invalid,           // a named field failed validation
+    PayloadTooLarge,   // request body over the limit
+    RateLimited,       // too many actions; retry_after set
+    Unavailable,       // a dependency (PostgreSQL) is down
+    Internal,          // a bug; never shows details to the client
 };
 
 class Error : public std::runtime_error {

@@ -147,16 +147,12 @@ void askPage(RequestContext& ctx) {
     ctx.render("ask", {{"title", "Ask a question"}});
 }
 
-std::vector<std::string> splitTags(const std::string& s) {
-    return {s};
-}
-
 void askSubmit(RequestContext& ctx) {
     ctx.requireViewer();
     PostDraft d;
     d.title = formValue(ctx, "title");
     d.body = formValue(ctx, "body");
-    d.tags = splitTags(formValue(ctx, "tags"));
+    d.tags = std::vector<std::string>{formValue(ctx, "tags")};
     json again = {{"title", "Ask a question"},
                   {"form_title", *d.title},
                   {"form_body", *d.body},
@@ -233,7 +229,7 @@ void editSubmit(RequestContext& ctx) {
     PostDraft d;
     if (post["type"] == "question") {
         d.title = formValue(ctx, "title");
-        d.tags = splitTags(formValue(ctx, "tags"));
+        d.tags = std::vector<std::string>{formValue(ctx, "tags")};
     }
     d.body = formValue(ctx, "body");
     d.comment = formValue(ctx, "comment");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "plugins/AbilitiesTestSupport.h"
+#include "support/ShellCommand.h"
 
 namespace agora::test {
 
@@ -20,28 +21,16 @@ using ::testing::Contains;
 using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 
-std::pair<int, std::string> run(const std::string& command) {
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return {-1, ""};
-    std::array<char, 256> buf;
-    while (fgets(buf.data(), buf.size(), pipe))
-        out += buf.data();
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
 class AbilitiesCacheTest : public AbilitiesTest {
 protected:
     void TearDown() override {
         // Whatever happened, leave Redis running for the tests after this one.
         if (!redis_port_.empty() && !redisAnswers())
-            run(checkoutRoot() + "/ops/redis-restart >/dev/null 2>&1");
+            runCommand(checkoutRoot() + "/ops/redis-restart >/dev/null 2>&1");
     }
     bool redisAnswers() {
-        return run("redis-cli -h 127.0.0.1 -p " + redis_port_ + " ping 2>/dev/null").second ==
-               "PONG\n";
+        return runCommand("redis-cli -h 127.0.0.1 -p " + redis_port_ + " ping 2>/dev/null")
+                   .second == "PONG\n";
     }
     void needRedisControl() {
         redis_port_ = requireEnv("AGORA_TEST_REDIS_PORT");
@@ -49,17 +38,17 @@ protected:
         ASSERT_TRUE(redisAnswers()) << "Redis on port " << redis_port_ << " is not running";
     }
     void stopRedis() {
-        run("redis-cli -h 127.0.0.1 -p " + redis_port_ + " shutdown nosave >/dev/null 2>&1");
+        runCommand("redis-cli -h 127.0.0.1 -p " + redis_port_ + " shutdown nosave >/dev/null 2>&1");
         ASSERT_TRUE(TestServer::waitFor([&] { return !redisAnswers(); }, 5000, 50));
     }
     void startRedis() {
-        ASSERT_EQ(run(checkoutRoot() + "/ops/redis-restart start >/dev/null 2>&1").first, 0);
+        ASSERT_EQ(runCommand(checkoutRoot() + "/ops/redis-restart start >/dev/null 2>&1").first, 0);
         // The client's circuit breaker lets a probe through within a second or so.
         ASSERT_TRUE(
             TestServer::waitFor([&] { return server().app().redis().available(); }, 5000, 50));
     }
     std::string redisGet(const std::string& key) {
-        return run("redis-cli -h 127.0.0.1 -p " + redis_port_ + " get '" + key + "'").second;
+        return runCommand("redis-cli -h 127.0.0.1 -p " + redis_port_ + " get '" + key + "'").second;
     }
 
     std::string redis_port_;
