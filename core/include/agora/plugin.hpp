@@ -171,7 +171,33 @@ public:
     }
     void flash(const std::string& message) const { check(api_->flash(call_, message.c_str())); }
 
+    // ABI 1.1. Returns the service's status without throwing for a refused edit
+    // (AGORA_ERR_INVALID / _STATE / _NOT_FOUND): `result_json` then holds {"error": {…}}.
+    // Other failures throw HostError.
+    int editPost(const std::string& edit_json, std::string& result_json) const {
+        requireMember(AGORA_HAS_MEMBER(api_, AgoraHostApi, edit_post), "edit_post");
+        const char* out = nullptr;
+        int rc = api_->edit_post(call_, edit_json.c_str(), &out);
+        if (rc == AGORA_OK || rc == AGORA_ERR_INVALID || rc == AGORA_ERR_STATE ||
+            rc == AGORA_ERR_NOT_FOUND) {
+            result_json = out ? out : "";
+            return rc;
+        }
+        check(rc);
+        return rc;
+    }
+    std::string diffHtml(const std::string& before, const std::string& after) const {
+        requireMember(AGORA_HAS_MEMBER(api_, AgoraHostApi, diff_html), "diff_html");
+        const char* out = nullptr;
+        check(api_->diff_html(call_, before.c_str(), after.c_str(), &out));
+        return out ? out : "";
+    }
+
 private:
+    static void requireMember(bool present, const char* name) {
+        if (!present)
+            throw HostError(AGORA_ERR_STATE, std::string("the host is too old for ") + name);
+    }
     void check(int rc) const {
         if (rc != AGORA_OK) {
             const char* why = api_->last_error(call_);
@@ -188,6 +214,8 @@ using EventHandler = std::function<void(Call&, const AgoraEvent&)>;
 // Returns AGORA_ABILITY_*; writes the reason for a denial.
 using ResolverHandler = std::function<int(Call&, const AgoraAbilityQuery&, std::string& reason)>;
 using TenantHandler = std::function<void(Call&, const AgoraTenant&)>;
+// Returns the badge's count (0 shows nothing).
+using BadgeHandler = std::function<int64_t(Call&, const AgoraRequest&)>;
 
 // Registers C++ callables through the C services. The Registrar must outlive every callback
 // it registered — keep it in the plugin context, which lives as long as the process (plugins
@@ -236,6 +264,14 @@ public:
             keep(std::make_unique<ResolverHolder>(ResolverHolder{api_, std::move(handler)}));
         check(api_->set_ability_resolver(host_, &resolverTrampoline, holder), "ability resolver");
     }
+    // ABI 1.1: a count beside `label` (linking to `link`) in the page header.
+    void badge(const std::string& label, const std::string& link, BadgeHandler handler) {
+        if (!AGORA_HAS_MEMBER(api_, AgoraHostApi, register_badge))
+            throw HostError(AGORA_ERR_STATE, "the host is too old for register_badge");
+        auto* holder = keep(std::make_unique<BadgeHolder>(BadgeHolder{api_, std::move(handler)}));
+        check(api_->register_badge(host_, label.c_str(), link.c_str(), &badgeTrampoline, holder),
+              "badge " + label);
+    }
     void enableHook(TenantHandler handler) {
         auto* holder = keep(std::make_unique<TenantHolder>(TenantHolder{api_, std::move(handler)}));
         check(api_->register_enable_hook(host_, &tenantTrampoline, holder), "enable hook");
@@ -264,6 +300,12 @@ private:
         TenantHolder(const AgoraHostApi* a, TenantHandler h) : api(a), fn(std::move(h)) {}
         const AgoraHostApi* api;
         TenantHandler fn;
+    };
+
+    struct BadgeHolder : Holder {
+        BadgeHolder(const AgoraHostApi* a, BadgeHandler h) : api(a), fn(std::move(h)) {}
+        const AgoraHostApi* api;
+        BadgeHandler fn;
     };
 
     template <typename T>
@@ -318,6 +360,13 @@ private:
         auto* h = static_cast<TenantHolder*>(user_data);
         Call c(h->api, call);
         return guard(error, cap, [&] { h->fn(c, *tenant); });
+    }
+
+    static int badgeTrampoline(void* user_data, AgoraCall* call, const AgoraRequest* request,
+                               int64_t* count, char* error, size_t cap) {
+        auto* h = static_cast<BadgeHolder*>(user_data);
+        Call c(h->api, call);
+        return guard(error, cap, [&] { *count = h->fn(c, *request); });
     }
 
     const AgoraHostApi* api_;

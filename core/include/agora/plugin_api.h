@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 #define AGORA_PLUGIN_ABI_MAJOR 1
-#define AGORA_PLUGIN_ABI_MINOR 0
+#define AGORA_PLUGIN_ABI_MINOR 1
 
 /* The one symbol a plugin exports. Use AGORA_PLUGIN_EXPORT on its definition so it stays
  * visible when the plugin is built with -fvisibility=hidden. */
@@ -183,6 +183,15 @@ typedef int (*AgoraResolverFn)(void* user_data, AgoraCall* call, const AgoraAbil
  * enablement). Use it to backfill state from data that existed before. */
 typedef int (*AgoraTenantFn)(void* user_data, AgoraCall* call, const AgoraTenant* tenant,
                              char* error, size_t error_cap);
+
+/* A number the host shows beside a link in the page header, e.g. pending flags for moderators
+ * (added in 1.1). Called while a page is rendered for a signed-in viewer on a tenant that
+ * enabled the plugin; `request` describes that page's request. Set *count (0 shows nothing).
+ * It runs on every such page: return early for viewers it does not concern and otherwise keep
+ * it to one indexed query. Read only. An error is logged and the badge left out: a badge never
+ * fails the page. */
+typedef int (*AgoraBadgeFn)(void* user_data, AgoraCall* call, const AgoraRequest* request,
+                            int64_t* count, char* error, size_t error_cap);
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
@@ -323,6 +332,30 @@ typedef struct AgoraHostApi {
                 const char* field);
     /* A one-time message shown on the next page the browser loads. */
     int (*flash)(AgoraCall* call, const char* message);
+
+    /* ---- added in 1.1 (check AGORA_HAS_MEMBER before use against an older host) ---- */
+
+    /* A header badge: `label` linking to `link` with the count from `fn` (registration only). */
+    int (*register_badge)(AgoraHost* host, const char* label, const char* link, AgoraBadgeFn fn,
+                          void* user_data);
+    /* Applies an edit to a post of the call's tenant with everything a direct edit does —
+     * validation, Markdown rendering, tags, a revision, last activity, the `post.edited` event,
+     * cached pages dropped on commit — but without the viewer's permission check: the plugin
+     * has decided who may. Requests only, inside the plugin's transaction (db_begin first).
+     * edit_json: {"post_id": N, "title"?: "", "body"?: "", "tags"?: [""], "comment": "",
+     *             "editor_id": N (credited with the revision), "reviewer_id"?: N,
+     *             "base_revision"?: N (the post's revision the edit was made against),
+     *             "dry_run"?: true (validate only, write nothing)}.
+     * On success *result_json is {"revision": N} (dry run: {"title", "body", "tags",
+     * "revision"} as they would be stored). When the edit is refused the service returns
+     * AGORA_ERR_INVALID (bad field, or it changes nothing), AGORA_ERR_STATE (the post moved past
+     * base_revision, or it is locked) or AGORA_ERR_NOT_FOUND (no such post), and *result_json
+     * is {"error": {"status": 422|409|404, "code": "", "message": "", "field": ""}}: the error a
+     * direct edit would have answered. The transaction stays usable after such a refusal. */
+    int (*edit_post)(AgoraCall* call, const char* edit_json, const char** result_json);
+    /* Word-level difference of two texts as escaped HTML with <del>/<ins> marks (what the
+     * revision history shows). */
+    int (*diff_html)(AgoraCall* call, const char* before, const char* after, const char** html);
 } AgoraHostApi;
 
 /* ---- the descriptor ---------------------------------------------------------------------- */

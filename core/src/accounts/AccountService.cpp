@@ -91,7 +91,10 @@ Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const 
     std::string hash = hashToken(token);
     // tenant_id in the WHERE clause is what makes a token from tenant A worthless on B.
     auto r =
-        c.q("SELECT a.id, a.username, a.display_name, a.is_staff, coalesce(m.role, 'member') "
+        c.q("SELECT a.id, a.username, a.display_name, a.is_staff, coalesce(m.role, 'member'), "
+            // The header's unread count rides along (capped: "99+" needs no exact figure).
+            "  (SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.member_id = a.id "
+            "   AND n.read_at IS NULL LIMIT 100) u) "
             "FROM network.sessions s JOIN network.accounts a ON a.id = s.account_id "
             "LEFT JOIN members m ON m.id = a.id "
             "WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.kind = $3 "
@@ -104,6 +107,7 @@ Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const 
     v.display_name = r.str(0, 2);
     v.is_staff = r.boolean(0, 3);
     v.role = r.str(0, 4);
+    v.unread_notifications = r.i64(0, 5);
     v.auth = kind;
     v.session_hash = hash;
     return v;

@@ -11,10 +11,11 @@ struct Viewer {
     int64_t account_id = 0;  // 0 = anonymous
     std::string username;
     std::string display_name;
-    std::string role = "member";  // member | moderator | admin (this tenant)
-    bool is_staff = false;        // network staff
-    std::string auth;             // "", "cookie" or "bearer"
-    std::string session_hash;     // hash of the session secret (CSRF key material)
+    std::string role = "member";       // member | moderator | admin (this tenant)
+    bool is_staff = false;             // network staff
+    std::string auth;                  // "", "cookie" or "bearer"
+    std::string session_hash;          // hash of the session secret (CSRF key material)
+    int64_t unread_notifications = 0;  // as the request began; capped at 100
     // Ability answers already computed during this request (a page asks for the same few
     // abilities once per post). Granted flag + reason. Lives and dies with the request.
     mutable std::map<std::string, std::pair<bool, std::string>> ability_memo;

@@ -196,8 +196,9 @@ json PostQueries::history(int64_t id) {
     json p = post(id);
     auto r = ctx_.db().q(
         "SELECT r.number, r.title, r.body_md, array_to_json(r.tags)::text, r.comment, "
-        ISO("r.created_at") ", r.editor_id, m.display_name FROM revisions r "
-        "JOIN members m ON m.id = r.editor_id WHERE r.post_id = $1 ORDER BY r.number",
+        ISO("r.created_at") ", r.editor_id, m.display_name, r.reviewer_id, rm.display_name "
+        "FROM revisions r JOIN members m ON m.id = r.editor_id "
+        "LEFT JOIN members rm ON rm.id = r.reviewer_id WHERE r.post_id = $1 ORDER BY r.number",
         id);
     json items = json::array();
     for (int i = 0; i < r.rows(); ++i) {
@@ -209,6 +210,9 @@ json PostQueries::history(int64_t id) {
                     {"comment", r.str(i, 4)},
                     {"created_at", r.str(i, 5)},
                     {"editor", {{"id", r.i64(i, 6)}, {"display_name", r.str(i, 7)}}}};
+        // A suggested edit someone approved: credited to the suggester, naming the reviewer.
+        rev["reviewer"] = r.isNull(i, 8) ? json(nullptr)
+                                         : json{{"id", r.i64(i, 8)}, {"display_name", r.str(i, 9)}};
         items.push_back(std::move(rev));
     }
     // Newest first, each with its difference from the one before.

@@ -277,12 +277,22 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     auto& c = ctx_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
-    if (charCount(d.comment) >
-        static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
-        throw Error::invalid("comment", "edit summary is too long");
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Edit, &f);
+    applyEdit(post_id, d, EditCredit{v.account_id, std::nullopt});
+    commit(tx);
+}
+
+EditOutcome PostService::applyEdit(int64_t post_id, const PostDraft& d, const EditCredit& credit,
+                                   bool dry_run) {
+    auto& c = ctx_.db();
+    if (charCount(d.comment) >
+        static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
+        throw Error::invalid("comment", "edit summary is too long");
+    auto f = facts(post_id, true);
+    if (f.locked)
+        throw Error::conflict("locked", "the post is locked: no edits");
     auto cur =
         c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
             "coalesce(parent_id, id) FROM posts WHERE id = $1",
@@ -313,14 +323,22 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     }
     if (new_title == title && new_body == body && new_tags == old_tags)
         throw Error::invalid("body", "the edit changes nothing");
+    EditOutcome out;
+    if (question)
+        out.title = new_title;
+    out.body = new_body;
+    out.tags = new_tags;
+    out.revision = revision + 1;
+    if (dry_run)
+        return out;
     c.q("UPDATE posts SET title = $2, body_md = $3, body_html = $4, tags = $5::text[], "
         "revision_count = revision_count + 1, last_edited_at = now(), last_editor_id = $6, "
         "last_activity_at = now(), last_activity_by = $6 WHERE id = $1",
-        post_id, question ? std::optional<std::string>(new_title) : std::nullopt, new_body,
-        renderMarkdown(new_body), pgArray(new_tags), v.account_id);
+        post_id, out.title, new_body, renderMarkdown(new_body), pgArray(new_tags),
+        credit.editor_id);
     if (!question)
         c.q("UPDATE posts SET last_activity_at = now(), last_activity_by = $2 WHERE id = $1",
-            question_id, v.account_id);
+            question_id, credit.editor_id);
     std::vector<std::string> removed, added;
     for (const auto& t : old_tags)
         if (std::find(new_tags.begin(), new_tags.end(), t) == new_tags.end())
@@ -330,16 +348,20 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
             added.push_back(t);
     removeTags(post_id, removed);
     addTags(post_id, added);
-    c.q("INSERT INTO revisions (post_id, number, editor_id, title, body_md, tags, comment) "
-        "VALUES ($1, $2, $3, $4, $5, $6::text[], $7)",
-        post_id, revision + 1, v.account_id,
-        question ? std::optional<std::string>(new_title) : std::nullopt, new_body,
-        pgArray(new_tags), d.comment);
-    event("post.edited", {{"post_id", post_id},
-                          {"editor_id", v.account_id},
-                          {"author_id", f.author_id},
-                          {"revision", revision + 1}});
-    commit(tx);
+    c.q("INSERT INTO revisions (post_id, number, editor_id, title, body_md, tags, comment, "
+        "reviewer_id) VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8)",
+        post_id, out.revision, credit.editor_id, out.title, new_body, pgArray(new_tags), d.comment,
+        credit.reviewer_id);
+    json payload = {{"post_id", post_id},
+                    {"editor_id", credit.editor_id},
+                    {"author_id", f.author_id},
+                    {"revision", out.revision}};
+    if (credit.reviewer_id)
+        payload["reviewer_id"] = *credit.reviewer_id;
+    event("post.edited", std::move(payload));
+    // Every server drops this tenant's cached pages when the edit commits, whoever commits it.
+    c.q("SELECT pg_notify('agora_cache', $1)", std::to_string(ctx_.tenant().id));
+    return out;
 }
 
 std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {

@@ -17,6 +17,20 @@ struct PostDraft {
     std::optional<int64_t> base_revision;  // 409 when the post moved on since
 };
 
+// Who a revision is credited to: the editor, and for an approved suggestion the reviewer.
+struct EditCredit {
+    int64_t editor_id = 0;
+    std::optional<int64_t> reviewer_id;
+};
+
+// What an edit stores (or, for a dry run, would store).
+struct EditOutcome {
+    std::optional<std::string> title;  // questions only
+    std::string body;
+    std::vector<std::string> tags;
+    int64_t revision = 0;
+};
+
 // Every write members make to posts. Each public function is one transaction: validation and
 // permission checks first, then the rows, the counters and the events, then COMMIT.
 class PostService {
@@ -26,6 +40,12 @@ public:
     int64_t ask(const PostDraft& draft);
     int64_t answer(int64_t question_id, const PostDraft& draft);
     void edit(int64_t post_id, const PostDraft& draft);
+    // The edit itself, inside the caller's open transaction and without a permission check:
+    // for plugins that decided who may (an approved suggestion is credited to its suggester).
+    // Validates everything a direct edit does; a locked post or a stale base revision is a
+    // conflict. A dry run validates and returns what would be stored, writing nothing.
+    EditOutcome applyEdit(int64_t post_id, const PostDraft& draft, const EditCredit& credit,
+                          bool dry_run = false);
     // Returns {score, my_vote}.
     std::pair<int64_t, int> vote(int64_t post_id, int value);
     std::pair<int64_t, int> unvote(int64_t post_id);

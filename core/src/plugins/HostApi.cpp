@@ -7,7 +7,10 @@
 #include <regex>
 
 #include "app/App.h"
+#include "content/PostService.h"
+#include "content/TextDiff.h"
 #include "http/RequestContext.h"
+#include "notifications/NotificationService.h"
 #include "plugins/AgoraCall.h"
 #include "plugins/LoadedPlugin.h"
 #include "settings/SettingsService.h"
@@ -242,6 +245,17 @@ int registerEnableHook(AgoraHost* h, AgoraTenantFn fn, void* user_data) {
     });
 }
 
+int registerBadge(AgoraHost* h, const char* label, const char* link, AgoraBadgeFn fn,
+                  void* user_data) {
+    return registration(h, "register_badge", [&](LoadedPlugin& p) {
+        if (!label || !*label || !fn || !matches(link, "^/[A-Za-z0-9_/?=&.-]*$"))
+            return refuse(p, AGORA_ERR_INVALID,
+                          "badge needs a label, a callback and a site-relative link");
+        p.badges.push_back(PluginBadge{label, link, fn, user_data});
+        return AGORA_OK;
+    });
+}
+
 void log(AgoraHost* h, int32_t level, const char* message) {
     try {
         std::string who = h && h->plugin ? h->plugin->name : "?";
@@ -439,8 +453,7 @@ int notifyMember(AgoraCall* call, int64_t member_id, const char* kind, const cha
         // A staging copy holds real members' data; it must never message them.
         if (c.tenant().isStaging())
             return AGORA_OK;
-        c.db().q("INSERT INTO notifications (member_id, kind, text, link) VALUES ($1, $2, $3, $4)",
-                 member_id, kind, text, link ? link : "");
+        NotificationService::add(c.db(), member_id, kind, text, link ? link : "");
         return AGORA_OK;
     });
 }
@@ -737,6 +750,97 @@ int flash(AgoraCall* call, const char* message) {
     });
 }
 
+// A refused edit, as the error a direct edit would have answered.
+int editRefused(AgoraCall& c, const Error& e) {
+    c.last_error = e.what();
+    c.result = json{{"error",
+                     {{"status", httpStatusFor(e.kind())},
+                      {"code", e.code()},
+                      {"message", e.what()},
+                      {"field", e.field()}}}}
+                   .dump();
+    switch (e.kind()) {
+        case ErrorCode::NotFound:
+            return AGORA_ERR_NOT_FOUND;
+        case ErrorCode::Conflict:
+            return AGORA_ERR_STATE;
+        default:
+            return AGORA_ERR_INVALID;
+    }
+}
+
+std::optional<std::string> optionalText(const json& in, const char* key) {
+    auto it = in.find(key);
+    if (it == in.end() || it->is_null())
+        return std::nullopt;
+    if (!it->is_string())
+        throw Error::invalid(key, std::string(key) + " must be a string");
+    return it->get<std::string>();
+}
+
+int editPost(AgoraCall* call, const char* edit_json, const char** result_json) {
+    return service(call, [&](AgoraCall& c) {
+        if (c.kind != AgoraCall::Kind::Request || !c.ctx)
+            return needRequest(c, "edit_post");
+        if (!result_json)
+            return invalid(c, "edit_post needs an output pointer");
+        if (!c.inTransaction())
+            return stateError(c, "edit_post: open a transaction first (db_begin)");
+        json in = json::parse(edit_json ? edit_json : "");
+        if (!in.is_object() || !in.contains("post_id") || !in["post_id"].is_number_integer() ||
+            !in.contains("editor_id") || !in["editor_id"].is_number_integer())
+            return invalid(c, "edit_post needs {\"post_id\": N, \"editor_id\": N, …}");
+        PostDraft d;
+        d.title = optionalText(in, "title");
+        d.body = optionalText(in, "body");
+        d.comment = optionalText(in, "comment").value_or("");
+        if (in.contains("tags") && !in["tags"].is_null())
+            d.tags = in["tags"].get<std::vector<std::string>>();
+        if (in.contains("base_revision") && !in["base_revision"].is_null())
+            d.base_revision = in["base_revision"].get<int64_t>();
+        EditCredit credit{in["editor_id"].get<int64_t>(), std::nullopt};
+        if (in.contains("reviewer_id") && !in["reviewer_id"].is_null())
+            credit.reviewer_id = in["reviewer_id"].get<int64_t>();
+        bool dry_run = in.value("dry_run", false);
+        // A refused edit must leave the plugin's transaction usable: run it in a savepoint.
+        auto& db = c.db();
+        db.exec("SAVEPOINT agora_edit_post");
+        try {
+            auto out =
+                PostService(*c.ctx).applyEdit(in["post_id"].get<int64_t>(), d, credit, dry_run);
+            db.exec("RELEASE SAVEPOINT agora_edit_post");
+            json r = {{"revision", out.revision}};
+            if (dry_run) {
+                r["title"] = out.title ? json(*out.title) : json(nullptr);
+                r["body"] = out.body;
+                r["tags"] = out.tags;
+            }
+            c.result = r.dump();
+        } catch (const Error& e) {
+            db.exec("ROLLBACK TO SAVEPOINT agora_edit_post");
+            if (e.kind() == ErrorCode::Invalid || e.kind() == ErrorCode::NotFound ||
+                e.kind() == ErrorCode::Conflict) {
+                int rc = editRefused(c, e);
+                *result_json = c.result.c_str();
+                return rc;
+            }
+            throw;
+        }
+        *result_json = c.result.c_str();
+        return AGORA_OK;
+    });
+}
+
+int diffHtmlService(AgoraCall* call, const char* before, const char* after, const char** html) {
+    return service(call, [&](AgoraCall& c) {
+        if (!html)
+            return invalid(c, "diff_html needs an output pointer");
+        c.result = diffHtml(before ? before : "", after ? after : "");
+        *html = c.result.c_str();
+        return AGORA_OK;
+    });
+}
+
 AgoraHostApi makeApi() {
     AgoraHostApi api{};
     api.struct_size = sizeof api;
@@ -774,6 +878,9 @@ AgoraHostApi makeApi() {
     api.redirect = redirect;
     api.fail = fail;
     api.flash = flash;
+    api.register_badge = registerBadge;
+    api.edit_post = editPost;
+    api.diff_html = diffHtmlService;
     return api;
 }
 

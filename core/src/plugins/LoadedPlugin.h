@@ -28,6 +28,13 @@ struct PluginSubscription {
     void* user_data = nullptr;
 };
 
+struct PluginBadge {
+    std::string label;
+    std::string link;
+    AgoraBadgeFn fn = nullptr;
+    void* user_data = nullptr;
+};
+
 template <typename Fn>
 struct PluginCallback {
     Fn fn = nullptr;
@@ -57,6 +64,7 @@ struct LoadedPlugin {
     std::vector<PluginSubscription> subscriptions;
     std::optional<PluginCallback<AgoraResolverFn>> resolver;
     std::vector<PluginCallback<AgoraTenantFn>> enable_hooks;
+    std::vector<PluginBadge> badges;
     std::vector<std::string> registration_errors;
 
     bool initialising = false;  // registration services answer only while init runs

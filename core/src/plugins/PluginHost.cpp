@@ -52,16 +52,15 @@ bool validName(const char* name) {
     return name && std::regex_match(name, re);
 }
 
-Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
-    return [&app, &plugin, route](RequestContext& ctx) {
+// The C view of a request; the strings it points to live in this object.
+struct RequestView {
+    explicit RequestView(RequestContext& ctx)
+        : params(json(ctx.params()).dump()),
+          query(json(ctx.req().query).dump()),
+          content_type(ctx.req().header("content-type")) {
         const Viewer& v = ctx.viewer();
         const Tenant& t = ctx.tenant();
-        // The view's strings live here, on the stack, for the whole callback.
         const auto& req = ctx.req();
-        std::string params = json(ctx.params()).dump();
-        std::string query = json(req.query).dump();
-        std::string content_type = req.header("content-type");
-        AgoraRequest view{};
         view.struct_size = sizeof view;
         view.method = req.method.c_str();
         view.path = req.path.c_str();
@@ -80,6 +79,21 @@ Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
         view.viewer_role = v.signedIn() ? v.role.c_str() : "";
         view.viewer_is_moderator = v.signedIn() && v.isModerator() ? 1 : 0;
         view.viewer_is_admin = v.signedIn() && v.isAdmin() ? 1 : 0;
+    }
+    RequestView(const RequestView&) = delete;
+    RequestView& operator=(const RequestView&) = delete;
+
+    std::string params, query, content_type;
+    AgoraRequest view{};
+};
+
+Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
+    return [&app, &plugin, route](RequestContext& ctx) {
+        const Viewer& v = ctx.viewer();
+        const Tenant& t = ctx.tenant();
+        // The view's strings live here, on the stack, for the whole callback.
+        RequestView request(ctx);
+        const AgoraRequest& view = request.view;
 
         AgoraCall call(app, plugin, AgoraCall::Kind::Request, t);
         call.ctx = &ctx;
@@ -404,6 +418,36 @@ void PluginHost::install(Router& router, Renderer& renderer) {
         for (const auto& [slot, text] : p->slots)
             renderer.addSlotPartial(p->name, slot, text);
     }
+}
+
+json PluginHost::badges(RequestContext& ctx) {
+    json out = json::array();
+    if (!ctx.viewer().signedIn())
+        return out;
+    for (auto& p : plugins_) {
+        if (!p->ok || p->badges.empty() || !ctx.tenant().pluginEnabled(p->name))
+            continue;
+        for (const auto& b : p->badges) {
+            RequestView request(ctx);
+            AgoraCall call(app_, *p, AgoraCall::Kind::Request, ctx.tenant());
+            call.ctx = &ctx;
+            call.viewer = &ctx.viewer();
+            int64_t count = 0;
+            char error[kErrorCap] = "";
+            int rc = callPlugin(error, [&] {
+                return b.fn(b.user_data, &call, &request.view, &count, error, kErrorCap);
+            });
+            call.tx.reset();
+            // A badge is decoration: a failing one is logged and left out, never the page.
+            if (rc != AGORA_OK) {
+                spdlog::warn("plugin {}: badge {} failed: {}", p->name, b.label, errorText(error));
+                continue;
+            }
+            if (count > 0)
+                out.push_back({{"label", b.label}, {"link", b.link}, {"count", count}});
+        }
+    }
+    return out;
 }
 
 std::vector<migrate::Step> PluginHost::migrations(const std::string& name) const {

@@ -15,6 +15,7 @@ namespace agora {
 
 class App;
 class Renderer;
+class RequestContext;
 class Router;
 
 // Loads plugins from the one configured directory and connects what they register to the
@@ -52,6 +53,10 @@ public:
 
     // Routes into the router, templates and slot partials into the renderer (servers only).
     void install(Router& router, Renderer& renderer);
+
+    // Header badges for the page `ctx` is rendering: [{label, link, count}] with count > 0,
+    // from the plugins the tenant enabled (signed-in viewers only).
+    json badges(RequestContext& ctx);
 
     // The plugin's tenant-schema steps, named "<plugin>/<file>".
     std::vector<migrate::Step> migrations(const std::string& name) const;

@@ -5,7 +5,9 @@
 #include <regex>
 #include <sstream>
 
+#include "app/App.h"
 #include "http/RequestContext.h"
+#include "plugins/PluginHost.h"
 #include "util/Error.h"
 
 namespace agora {
@@ -161,6 +163,13 @@ std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d
     d["viewer"] = {{"signed_in", v.signedIn()}, {"id", v.account_id},
                    {"username", v.username},    {"display_name", v.display_name},
                    {"is_admin", v.isAdmin()},   {"is_moderator", v.isModerator()}};
+    if (v.signedIn()) {
+        d["viewer"]["has_unread"] = v.unread_notifications > 0;
+        d["viewer"]["unread_label"] = v.unread_notifications >= 100
+                                          ? std::string("99+")
+                                          : std::to_string(v.unread_notifications);
+        d["badges"] = ctx.app().plugins().badges(ctx);
+    }
     d["csrf"] = ctx.csrfToken();
     if (!d.contains("title"))
         d["title"] = tenant.name;
@@ -172,11 +181,14 @@ std::string Renderer::page(RequestContext& ctx, const std::string& templ, json d
     if (!d.contains("slots"))
         d["slots"] = json::object();
     fillSlots(tenant.theme, tenant, d);
+    fillItemSlots(tenant.theme, tenant, d);
     std::string content = render(tenant.theme, templ, d);
     // The layout needs only the frame, not the page's (possibly large) data.
     json frame = {{"site", std::move(d["site"])},   {"viewer", std::move(d["viewer"])},
                   {"csrf", std::move(d["csrf"])},   {"title", std::move(d["title"])},
                   {"slots", std::move(d["slots"])}, {"content", std::move(content)}};
+    if (d.contains("badges"))
+        frame["badges"] = std::move(d["badges"]);
     if (d.contains("flash"))
         frame["flash"] = std::move(d["flash"]);
     return render(tenant.theme, "layout", frame);
@@ -196,14 +208,89 @@ void Renderer::addSlotPartial(const std::string& plugin, const std::string& slot
     slot_partials_.push_back({plugin, slot, templ});
 }
 
+namespace {
+
+// Slots rendered once per post or comment (with that item's data), not once per page.
+bool perItemSlot(const std::string& slot) {
+    return slot == "post_actions" || slot == "comment_actions";
+}
+
+}  // namespace
+
 void Renderer::fillSlots(const std::string& theme, const Tenant& tenant, json& d) {
     for (const auto& p : slot_partials_) {
-        if (!tenant.pluginEnabled(p.plugin))
+        if (!tenant.pluginEnabled(p.plugin) || perItemSlot(p.slot))
             continue;
         std::string html = render(theme, p.templ, d);
         auto& slot = d["slots"][p.slot];
         slot = (slot.is_string() ? slot.get<std::string>() : std::string()) + html;
     }
+}
+
+void Renderer::fillItemSlots(const std::string& theme, const Tenant& tenant, json& d) {
+    // Only the question page shows posts with their actions.
+    if (!d.contains("q") || !d["q"].is_object())
+        return;
+    std::vector<const SlotPartial*> posts, comments;
+    for (const auto& p : slot_partials_) {
+        if (!tenant.pluginEnabled(p.plugin))
+            continue;
+        if (p.slot == "post_actions")
+            posts.push_back(&p);
+        else if (p.slot == "comment_actions")
+            comments.push_back(&p);
+    }
+    if (posts.empty() && comments.empty())
+        return;
+    // A small context per item: converting the whole page for each post would cost more than
+    // the page itself.
+    const json viewer = {{"signed_in", d["viewer"]["signed_in"]},
+                         {"id", d["viewer"]["id"]},
+                         {"is_moderator", d["viewer"]["is_moderator"]},
+                         {"is_admin", d["viewer"]["is_admin"]}};
+    const json& csrf = d["csrf"];
+    auto authorId = [](const json& item) {
+        auto a = item.find("author");
+        return a != item.end() && a->is_object() ? a->value("id", json(0)) : json(0);
+    };
+    auto fill = [&](json& post) {
+        if (!post.is_object())
+            return;
+        if (!posts.empty()) {
+            json item = {{"post",
+                          {{"id", post.value("id", json(0))},
+                           {"is_question", post.value("is_question", false)},
+                           {"can_edit", post.value("can_edit", false)},
+                           {"locked", post.value("locked", false)},
+                           {"deleted", post.value("deleted", false)},
+                           {"closed", post.value("closed", false)},
+                           {"author_id", authorId(post)}}},
+                         {"viewer", viewer},
+                         {"csrf", csrf}};
+            std::string html;
+            for (const auto* p : posts)
+                html += render(theme, p->templ, item);
+            post["slots"]["post_actions"] = std::move(html);
+        }
+        if (comments.empty() || !post.contains("comments"))
+            return;
+        for (auto& c : post["comments"]) {
+            json item = {{"comment",
+                          {{"id", c.value("id", json(0))},
+                           {"post_id", post.value("id", json(0))},
+                           {"author_id", authorId(c)}}},
+                         {"viewer", viewer},
+                         {"csrf", csrf}};
+            std::string html;
+            for (const auto* p : comments)
+                html += render(theme, p->templ, item);
+            c["slots"]["comment_actions"] = std::move(html);
+        }
+    };
+    fill(d["q"]);
+    if (d["q"].contains("answers"))
+        for (auto& a : d["q"]["answers"])
+            fill(a);
 }
 
 fs::path Renderer::asset(const std::string& theme, const std::string& name) const {

@@ -42,6 +42,9 @@ private:
     std::string load(const std::string& theme, const std::string& name, int depth) const;
 
     void fillSlots(const std::string& theme, const Tenant& tenant, json& data);
+    // "post_actions" and "comment_actions": once per post / comment of the question page, with
+    // {post | comment, viewer, csrf} as data.
+    void fillItemSlots(const std::string& theme, const Tenant& tenant, json& data);
 
     struct SlotPartial {
         std::string plugin;

@@ -13,6 +13,7 @@ void registerAllRoutes(App& app, Router& router) {
     registerPluginAdminRoutes(router);
     registerPostApiRoutes(router);
     registerPostPages(router);
+    registerNotificationRoutes(router);
 }
 
 }  // namespace agora

@@ -12,6 +12,7 @@ void registerAdminRoutes(Router& router);
 void registerPluginAdminRoutes(Router& router);
 void registerPostApiRoutes(Router& router);
 void registerPostPages(Router& router);
+void registerNotificationRoutes(Router& router);
 void registerAllRoutes(App& app, Router& router);
 
 }  // namespace agora

@@ -22,6 +22,8 @@ struct FrozenAbi {
 
 const FrozenAbi kFrozen[] = {
     {1, 0, "7d5d98d90d32910e96ef951ed918e2763eca0e0328968016492d9eedd5caf6f4"},
+    // 1.1: register_badge, edit_post, diff_html appended to AgoraHostApi.
+    {1, 1, "dd330223da846bc643987cb601b97d217da9303a41293301d8353c749481954e"},
 };
 
 std::string headerHash() {
