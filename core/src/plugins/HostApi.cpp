@@ -632,7 +632,16 @@ int requestInput(AgoraCall* call, const char* name, const char** value) {
             return needRequest(c, "request_input");
         if (!name || !value)
             return invalid(c, "request_input needs a name and an output pointer");
-        auto v = c.ctx->input(name);
+        auto ct = c.ctx->req().header("content-type");
+        std::optional<std::string> v;
+        if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
+            v = c.ctx->input(name);
+        } else {
+            // As documented: any JSON value but null, non-strings as JSON text (tags arrays).
+            const auto& b = c.ctx->body();
+            if (auto it = b.find(name); it != b.end() && !it->is_null())
+                v = it->is_string() ? it->get<std::string>() : it->dump();
+        }
         if (!v)
             return AGORA_ERR_NOT_FOUND;
         c.result = std::move(*v);

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <agora/plugin.hpp>
+
+namespace agora::reviews {
+
+// Everything the plugin registers, called from init in this order.
+void registerSettings(plugin::Registrar& r);
+void registerApiRoutes(plugin::Registrar& r);
+void registerPages(plugin::Registrar& r);
+
+}  // namespace agora::reviews

@@ -1,0 +1,101 @@
+// The reviews plugin's entry point: settings, migrations, templates, the links it adds to core
+// pages, and the routes. Decisions feed the abilities plugin through events only
+// (edit.approved / edit.rejected): no plugin links another.
+#include "Embedded.h"
+#include "Registration.h"
+#include "SuggestionActions.h"
+
+namespace agora::reviews {
+
+namespace {
+
+struct Context {
+    Context(const AgoraHostApi* api, AgoraHost* host) : registrar(api, host) {}
+    plugin::Registrar registrar;
+};
+
+AgoraSettingDef intSetting(const char* key, const char* default_json, double max,
+                           const char* description) {
+    AgoraSettingDef d{};
+    d.struct_size = sizeof d;
+    d.key = key;
+    d.type = AGORA_SETTING_INT;
+    d.default_json = default_json;
+    d.has_min = 1;
+    d.min = 0;
+    d.has_max = 1;
+    d.max = max;
+    d.category = "reviews";
+    d.description = description;
+    return d;
+}
+
+// Pending suggestions the viewer could act on. Runs on every page for signed-in viewers: one
+// indexed count (pending rows only), nothing for anonymous ones.
+int64_t pendingBadge(Call& call, const AgoraRequest& req) {
+    if (!req.viewer_id)
+        return 0;
+    ListViewer viewer{req.viewer_id, req.viewer_is_moderator != 0, req.viewer_is_moderator != 0};
+    if (!viewer.reviewer) {
+        try {
+            viewer.reviewer = call.hasAbility("edit_posts");
+        } catch (const plugin::HostError&) {
+            viewer.reviewer = false;  // not a request call on this host: count own posts only
+        }
+    }
+    return SuggestionStore(call).actionable(viewer);
+}
+
+// Shown once per post on the question page: keep it to flags the slot data already has.
+const char* kPostActionsSlot =
+    "{{#viewer.signed_in}}{{^post.can_edit}}{{^post.locked}}{{^post.deleted}}"
+    "<a href=\"/posts/{{post.id}}/suggest-edit\" class=\"suggest-edit\">Suggest edit</a>"
+    "{{/post.deleted}}{{/post.locked}}{{/post.can_edit}}{{/viewer.signed_in}}";
+
+int init(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* error, size_t cap) {
+    return plugin::guard(error, cap, [&] {
+        // Lives as long as the process: plugins are never unloaded.
+        auto* ctx = new Context(api, host);
+        *plugin_ctx = ctx;
+        auto& r = ctx->registrar;
+        registerSettings(r);
+        for (const auto* f = embeddedMigrations(); f->name; ++f)
+            r.migration(f->name, f->text);
+        for (const auto* f = embeddedTemplates(); f->name; ++f)
+            r.templ(f->name, f->text);
+        registerApiRoutes(r);
+        registerPages(r);
+        r.slot("post_actions", kPostActionsSlot);
+        r.slot("nav",
+               "{{#viewer.signed_in}}<a href=\"/review/suggested-edits\">Review</a>"
+               "{{/viewer.signed_in}}");
+        // A host that announces 1.1 but hasn't filled the service in yet must not crash init.
+        if (AGORA_HAS_MEMBER(api, AgoraHostApi, register_badge) && api->register_badge)
+            r.badge("Suggested edits", "/review/suggested-edits", pendingBadge);
+    });
+}
+
+const AgoraPluginDescriptor kDescriptor = {
+    sizeof(AgoraPluginDescriptor),
+    AGORA_PLUGIN_ABI_MAJOR,
+    AGORA_PLUGIN_ABI_MINOR,
+    "reviews",
+    "1.0.0",
+    "Suggested edits from members who can't edit yet, reviewed by editors and authors",
+    init};
+
+}  // namespace
+
+void registerSettings(plugin::Registrar& r) {
+    r.setting(intSetting("reviews.pending_per_day", "20", 1000,
+                         "Suggested edits a member may have waiting for review, made in the "
+                         "last 24 hours"));
+    r.setting(intSetting("reviews.new_member_pending_per_day", "3", 1000,
+                         "The same for new members (without Participate Everywhere)"));
+}
+
+}  // namespace agora::reviews
+
+extern "C" AGORA_PLUGIN_EXPORT const AgoraPluginDescriptor* agora_plugin_entry(void) {
+    return &agora::reviews::kDescriptor;
+}

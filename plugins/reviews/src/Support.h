@@ -1,0 +1,137 @@
+#pragma once
+
+#include <agora/plugin.hpp>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace agora::reviews {
+
+using json = nlohmann::json;
+using plugin::Call;
+using plugin::Fail;
+
+// Bound parameters for Call::query, as the JSON array the host expects.
+template <typename... A>
+std::string args(const A&... values) {
+    return json::array({json(values)...}).dump();
+}
+
+// Runs one statement and returns its rows (an array of column → value objects).
+inline json rows(const Call& call, const std::string& sql, const std::string& params = "") {
+    return json::parse(call.query(sql, params));
+}
+
+// SQL for a timestamptz expression as "2026-03-01T12:00:00Z".
+inline std::string iso(const std::string& expr) {
+    return "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+// JSON text for a response body: user text may hold invalid UTF-8, which must not throw.
+inline std::string dumpJson(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Characters, not bytes: core's limits count UTF-8 code points.
+inline size_t charCount(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+inline std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos)
+        return "";
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+// An integer tenant setting (core's or ours), `fallback` when it has no value.
+inline int64_t intSetting(const Call& call, const std::string& key, int64_t fallback) {
+    auto all = json::parse(call.settings(key));
+    auto it = all.find(key);
+    return it != all.end() && it->is_number_integer() ? it->get<int64_t>() : fallback;
+}
+
+// Tags as one line of text, as the form shows them and the diff compares them.
+inline std::string tagsText(const json& tags) {
+    std::string out;
+    if (tags.is_array())
+        for (const auto& t : tags)
+            if (t.is_string())
+                out += (out.empty() ? "" : " ") + t.get<std::string>();
+    return out;
+}
+
+// Path segments and query parameters of the request being served.
+struct Params {
+    json path;
+    json query;
+
+    static Params of(const AgoraRequest& req) {
+        return Params{json::parse(req.params_json ? req.params_json : "{}"),
+                      json::parse(req.query_json ? req.query_json : "{}")};
+    }
+    // A positive numeric path segment; 404 otherwise (an id that can't exist is "not found").
+    int64_t id(const std::string& name) const {
+        auto it = path.find(name);
+        std::string v = it == path.end() ? "" : it->get<std::string>();
+        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoll(v) <= 0)
+            throw Fail(404, "not_found", "not found");
+        return std::stoll(v);
+    }
+    std::optional<std::string> queryText(const std::string& name) const {
+        auto it = query.find(name);
+        if (it == query.end() || !it->is_string())
+            return std::nullopt;
+        return it->get<std::string>();
+    }
+};
+
+inline void requireSignedIn(const AgoraRequest& req) {
+    if (!req.viewer_id)
+        throw Fail(401, "unauthorized", "sign in to do that");
+}
+
+// True for a form post (the pages) rather than a JSON body (the API).
+inline bool isForm(const AgoraRequest& req) {
+    std::string ct = req.content_type ? req.content_type : "";
+    return ct.rfind("application/x-www-form-urlencoded", 0) == 0 ||
+           ct.rfind("multipart/form-data", 0) == 0;
+}
+
+// One input by name from a form or a JSON body; a JSON true/number comes back as its text.
+// JSON is parsed here so a malformed body is a 400, not a failed host call.
+inline std::optional<std::string> inputText(const Call& call, const AgoraRequest& req,
+                                            const std::string& name) {
+    if (isForm(req)) {
+        std::string v;
+        if (!call.input(name, v))
+            return std::nullopt;
+        return v;
+    }
+    if (req.body_len == 0)
+        return std::nullopt;
+    json b = json::parse(std::string(req.body, req.body_len), nullptr, false);
+    if (b.is_discarded() || !b.is_object())
+        throw Fail(400, "bad_request", "the request body must be a JSON object");
+    auto it = b.find(name);
+    if (it == b.end() || it->is_null())
+        return std::nullopt;
+    if (it->is_string())
+        return it->get<std::string>();
+    if (it->is_boolean() || it->is_number())
+        return it->dump();
+    throw Fail(422, "invalid", name + " must be a string", name);
+}
+
+// Rolls back whatever the route left open, if anything: used before re-rendering a page after
+// a refusal, so its reads don't run in an aborted transaction.
+inline void abandon(const Call& call) {
+    call.api()->db_rollback(call.raw());  // AGORA_ERR_STATE when none is open: nothing to do
+}
+
+}  // namespace agora::reviews
