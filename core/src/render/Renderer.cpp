@@ -253,6 +253,10 @@ void Renderer::fillItemSlots(const std::string& theme, const Tenant& tenant, jso
         auto a = item.find("author");
         return a != item.end() && a->is_object() ? a->value("id", json(0)) : json(0);
     };
+    // Mustache can't compare ids: "is this the viewer's own?" is worked out here.
+    const bool signed_in = d["viewer"].value("signed_in", false);
+    const json viewer_id = d["viewer"].value("id", json(0));
+    auto own = [&](const json& author) { return signed_in && author == viewer_id; };
     auto fill = [&](json& post) {
         if (!post.is_object())
             return;
@@ -264,7 +268,8 @@ void Renderer::fillItemSlots(const std::string& theme, const Tenant& tenant, jso
                            {"locked", post.value("locked", false)},
                            {"deleted", post.value("deleted", false)},
                            {"closed", post.value("closed", false)},
-                           {"author_id", authorId(post)}}},
+                           {"author_id", authorId(post)},
+                           {"is_own", own(authorId(post))}}},
                          {"viewer", viewer},
                          {"csrf", csrf}};
             std::string html;
@@ -278,7 +283,8 @@ void Renderer::fillItemSlots(const std::string& theme, const Tenant& tenant, jso
             json item = {{"comment",
                           {{"id", c.value("id", json(0))},
                            {"post_id", post.value("id", json(0))},
-                           {"author_id", authorId(c)}}},
+                           {"author_id", authorId(c)},
+                           {"is_own", own(authorId(c))}}},
                          {"viewer", viewer},
                          {"csrf", csrf}};
             std::string html;

@@ -5,7 +5,6 @@
 namespace agora::reviews {
 
 // Everything the plugin registers, called from init in this order.
-void registerSettings(plugin::Registrar& r);
 void registerApiRoutes(plugin::Registrar& r);
 void registerPages(plugin::Registrar& r);
 

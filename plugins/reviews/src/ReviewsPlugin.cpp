@@ -1,4 +1,4 @@
-// The reviews plugin's entry point: settings, migrations, templates, the links it adds to core
+// The reviews plugin's entry point: migrations, templates, the links it adds to core
 // pages, and the routes. Decisions feed the abilities plugin through events only
 // (edit.approved / edit.rejected): no plugin links another.
 #include "Embedded.h"
@@ -13,22 +13,6 @@ struct Context {
     Context(const AgoraHostApi* api, AgoraHost* host) : registrar(api, host) {}
     plugin::Registrar registrar;
 };
-
-AgoraSettingDef intSetting(const char* key, const char* default_json, double max,
-                           const char* description) {
-    AgoraSettingDef d{};
-    d.struct_size = sizeof d;
-    d.key = key;
-    d.type = AGORA_SETTING_INT;
-    d.default_json = default_json;
-    d.has_min = 1;
-    d.min = 0;
-    d.has_max = 1;
-    d.max = max;
-    d.category = "reviews";
-    d.description = description;
-    return d;
-}
 
 // Pending suggestions the viewer could act on. Runs on every page for signed-in viewers: one
 // indexed count (pending rows only), nothing for anonymous ones.
@@ -58,7 +42,6 @@ int init(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* erro
         auto* ctx = new Context(api, host);
         *plugin_ctx = ctx;
         auto& r = ctx->registrar;
-        registerSettings(r);
         for (const auto* f = embeddedMigrations(); f->name; ++f)
             r.migration(f->name, f->text);
         for (const auto* f = embeddedTemplates(); f->name; ++f)
@@ -85,14 +68,6 @@ const AgoraPluginDescriptor kDescriptor = {
     init};
 
 }  // namespace
-
-void registerSettings(plugin::Registrar& r) {
-    r.setting(intSetting("reviews.pending_per_day", "20", 1000,
-                         "Suggested edits a member may have waiting for review, made in the "
-                         "last 24 hours"));
-    r.setting(intSetting("reviews.new_member_pending_per_day", "3", 1000,
-                         "The same for new members (without Participate Everywhere)"));
-}
 
 }  // namespace agora::reviews
 

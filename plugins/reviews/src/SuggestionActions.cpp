@@ -233,8 +233,10 @@ int64_t suggest(const Call& call, const AgoraRequest& req, int64_t post_id,
                        " is already pending on this post; it must be reviewed first");
     store.lockMember(req.viewer_id);
     bool established = call.hasAbility("unrestricted");
-    int64_t limit = established ? intSetting(call, "reviews.pending_per_day", 20)
-                                : intSetting(call, "reviews.new_member_pending_per_day", 3);
+    // Core's suggested-edit limits, read as "still pending, made in the last 24 hours".
+    int64_t limit = established
+                        ? intSetting(call, "rate_limit.suggested_edits_per_day", 20)
+                        : intSetting(call, "rate_limit.new_user.suggested_edits_per_day", 3);
     int64_t pending = store.pendingInLastDay(req.viewer_id);
     if (pending >= limit)
         throw Fail(429, "rate_limited",

@@ -193,7 +193,7 @@ TEST_F(ReviewsApiTest, SimultaneousSuggestionsOnOnePostLeaveExactlyOne) {
 
 TEST_F(ReviewsApiTest, PendingSuggestionsAreRateLimitedPerDayStricterForNewMembers) {
     auto t = reviewsTenant(
-        "rvrate", {{"reviews.new_member_pending_per_day", 2}, {"reviews.pending_per_day", 4}});
+        "rvrate", {{"rate_limit.new_user.suggested_edits_per_day", 2}, {"rate_limit.suggested_edits_per_day", 4}});
     auto author = member(t);
     auto fresh = member(t);
     std::vector<int64_t> posts;
@@ -211,8 +211,8 @@ TEST_F(ReviewsApiTest, PendingSuggestionsAreRateLimitedPerDayStricterForNewMembe
     EXPECT_EQ(suggest(fresh.api, posts[2], bodyEdit("limit")).status, 201);
 
     // Members with Participate Everywhere get the higher limit (new_site_mode grants it to all).
-    auto roomy = reviewsTenant("rvrate2", {{"reviews.new_member_pending_per_day", 1},
-                                           {"reviews.pending_per_day", 3},
+    auto roomy = reviewsTenant("rvrate2", {{"rate_limit.new_user.suggested_edits_per_day", 1},
+                                           {"rate_limit.suggested_edits_per_day", 3},
                                            {"abilities.new_site_mode", true}});
     auto owner = member(roomy);
     auto established = member(roomy);
@@ -225,7 +225,7 @@ TEST_F(ReviewsApiTest, PendingSuggestionsAreRateLimitedPerDayStricterForNewMembe
 }
 
 TEST_F(ReviewsApiTest, SimultaneousSuggestionsCannotOvershootTheRateLimit) {
-    auto t = reviewsTenant("rvrate3", {{"reviews.new_member_pending_per_day", 3}});
+    auto t = reviewsTenant("rvrate3", {{"rate_limit.new_user.suggested_edits_per_day", 3}});
     auto author = member(t);
     auto eager = member(t);
     std::vector<int64_t> posts;

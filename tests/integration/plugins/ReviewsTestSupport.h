@@ -21,8 +21,8 @@ protected:
         return server().createTenant(prefix, [&](TenantFile& f) {
             roomyLimits(f);
             f.plugins = {"abilities", "reviews"};
-            f.settings["reviews.pending_per_day"] = 1000;
-            f.settings["reviews.new_member_pending_per_day"] = 1000;
+            f.settings["rate_limit.suggested_edits_per_day"] = 1000;
+            f.settings["rate_limit.new_user.suggested_edits_per_day"] = 1000;
             for (const auto& [k, v] : settings)
                 f.settings[k] = v;
         });
