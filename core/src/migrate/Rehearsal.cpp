@@ -64,6 +64,22 @@ std::map<std::string, int64_t> tableSizes(db::PgConnection& c, const std::string
     return out;
 }
 
+// Live rows per table, from the statistics PostgreSQL keeps as rows are written (no scan).
+// What a step's work scales with: bytes would count production's dead tuples, which a freshly
+// restored staging copy doesn't have, and over-estimate a busy table by its bloat.
+std::map<std::string, int64_t> tableRows(db::PgConnection& c, const std::string& schema) {
+    auto r = c.q(
+        "SELECT c.relname, greatest(coalesce(s.n_live_tup, 0), c.reltuples::bigint, 0) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
+        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
+        schema);
+    std::map<std::string, int64_t> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out[r.str(i, 0)] = r.i64(i, 1);
+    return out;
+}
+
 int64_t msSince(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
@@ -185,6 +201,8 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
 
     auto prod_sizes = tableSizes(obs, target->schema);
     auto staging_sizes = tableSizes(obs, staged.schema);
+    auto prod_rows = tableRows(obs, target->schema);
+    auto staging_rows = tableRows(obs, staged.schema);
     int64_t prod_bytes = tableBytes(obs, target->schema);
     int64_t staging_bytes = tableBytes(obs, staged.schema);
     report["table_bytes"] = prod_bytes;
@@ -347,17 +365,29 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
                       {"tables", per_table}};
 
         // Production estimate: this step's time scaled by how much bigger production's copies
-        // of the touched tables are than staging's (1 when nothing existing was touched).
-        int64_t tp = 0, ts = 0;
-        for (const auto& t : touched) {
-            auto p = prod_sizes.find(t);
-            auto s = staging_sizes.find(t);
-            if (p != prod_sizes.end() && s != staging_sizes.end()) {
-                tp += p->second;
-                ts += s->second;
+        // of the touched tables are than staging's (1 when nothing existing was touched) — by
+        // live rows, or by bytes when the statistics know no rows yet.
+        auto ratio = [&](const std::map<std::string, int64_t>& prod,
+                         const std::map<std::string, int64_t>& staging) {
+            int64_t tp = 0, ts = 0;
+            for (const auto& t : touched) {
+                auto p = prod.find(t);
+                auto s = staging.find(t);
+                if (p != prod.end() && s != staging.end()) {
+                    tp += p->second;
+                    ts += s->second;
+                }
             }
+            return (tp > 0 && ts > 0) ? static_cast<double>(tp) / static_cast<double>(ts) : 0.0;
+        };
+        double scale = ratio(prod_rows, staging_rows);
+        sj["scale_basis"] = "rows";
+        if (scale == 0.0) {
+            scale = ratio(prod_sizes, staging_sizes);
+            sj["scale_basis"] = "bytes";
         }
-        double scale = (tp > 0 && ts > 0) ? static_cast<double>(tp) / static_cast<double>(ts) : 1.0;
+        if (scale == 0.0)
+            scale = 1.0;
         sj["touched"] = touched;
         sj["scale"] = scale;
         sj["estimated_prod_ms"] =

@@ -180,3 +180,30 @@ TEST_F(RehearseTest, AFailingStepIsReportedAndStoredAsFailed) {
 }
 
 }  // namespace agora::test
+
+namespace agora::test {
+
+// A busy production table carries dead tuples a freshly restored staging copy doesn't: the
+// estimate scales by live rows, so bloat doesn't multiply it.
+TEST_F(RehearseTest, EstimateScalesByLiveRowsNotByProductionsBloat) {
+    auto schema = seeded("bloated", 20000);
+    // Two full-table updates with autovacuum off for the table: production is now about three
+    // times the bytes for the same rows.
+    db().exec("ALTER TABLE " + schema + ".members SET (autovacuum_enabled = false)");
+    db().exec("UPDATE " + schema + ".members SET display_name = repeat('y', 80)");
+    db().exec("UPDATE " + schema + ".members SET display_name = repeat('z', 80)");
+    writeStep("090_backfill.sql", kTimeouts + "ALTER TABLE members ADD COLUMN karma integer;\n"
+                                              "UPDATE members SET karma = 1;\n");
+
+    auto r = cli({"migrate", "rehearse", "bloated", "--json"});
+    ASSERT_EQ(r.rc, 0) << r;
+    auto report = r.json();
+    ASSERT_GT(report["table_bytes"].get<double>(), 1.5 * report["staging_bytes"].get<double>())
+        << "the setup must leave production bloated: " << report.dump(2);
+    auto s = step(report, "090_backfill.sql");
+    ASSERT_FALSE(s.is_null()) << report.dump(2);
+    EXPECT_EQ(s["scale_basis"], "rows") << s.dump(2);
+    EXPECT_NEAR(s["scale"].get<double>(), 1.0, 0.1) << s.dump(2);
+}
+
+}  // namespace agora::test

@@ -192,8 +192,8 @@ TEST_F(ReviewsApiTest, SimultaneousSuggestionsOnOnePostLeaveExactlyOne) {
 }
 
 TEST_F(ReviewsApiTest, PendingSuggestionsAreRateLimitedPerDayStricterForNewMembers) {
-    auto t = reviewsTenant(
-        "rvrate", {{"rate_limit.new_user.suggested_edits_per_day", 2}, {"rate_limit.suggested_edits_per_day", 4}});
+    auto t = reviewsTenant("rvrate", {{"rate_limit.new_user.suggested_edits_per_day", 2},
+                                      {"rate_limit.suggested_edits_per_day", 4}});
     auto author = member(t);
     auto fresh = member(t);
     std::vector<int64_t> posts;
