@@ -872,6 +872,10 @@ TEST_F(ContentApiTest, LockingNeedsFlagCurateAndFreezesThePost) {
         refused(author().patch(post, {{"body", body("edit while locked")}}), 403, "locked"));
     EXPECT_TRUE(refused(author().post(post + "/delete"), 403, "locked"));
     EXPECT_EQ(state(t_), before);
+    // Moderators still edit a locked post (that's what the lock is for).
+    auto mod_edit = mod.patch(post, {{"body", body("moderator edit while locked")}});
+    ASSERT_EQ(mod_edit.status, 200) << mod_edit;
+    EXPECT_EQ(mod.get(post).json()["body"], body("moderator edit while locked"));
 
     // A locked answer keeps the votes it had: they can be neither changed nor taken back.
     ASSERT_EQ(mod.post(path("/api/v1/posts/", a, "/lock")).status, 200);

@@ -135,6 +135,9 @@ TEST_F(NotificationsTest, HeaderShowsTheUnreadCountAndThePageListsThem) {
     EXPECT_EQ(marked.status, 303) << marked;
     EXPECT_EQ(unread(tenant_, alice_), 0);
     auto after = web.get("/");
+    ASSERT_EQ(after.status, 200) << after;
+    EXPECT_THAT(after.body, HasSubstr("href=\"/notifications\" class=\"inbox\">Inbox</a>"))
+        << "the inbox link is there, without a count";
     EXPECT_THAT(after.body, Not(HasSubstr("unread\"")));
 
     // Anonymous visitors are sent to log in.

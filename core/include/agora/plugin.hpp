@@ -99,6 +99,15 @@ public:
                 const std::string& link) const {
         check(api_->notify_member(call_, member_id, kind.c_str(), text.c_str(), link.c_str()));
     }
+    // ABI 1.1: many notifications / audit rows in one statement (see plugin_api.h).
+    void notifyMany(const std::string& items_json) const {
+        requireMember(AGORA_HAS_MEMBER(api_, AgoraHostApi, notify_members), "notify_members");
+        check(api_->notify_members(call_, items_json.c_str()));
+    }
+    void auditMany(const std::string& items_json) const {
+        requireMember(AGORA_HAS_MEMBER(api_, AgoraHostApi, audit_many), "audit_many");
+        check(api_->audit_many(call_, items_json.c_str()));
+    }
     void audit(const std::string& action, const std::string& target, const std::string& old_json,
                const std::string& new_json) const {
         check(api_->audit(call_, action.c_str(), target.c_str(),
@@ -178,8 +187,11 @@ public:
         requireMember(AGORA_HAS_MEMBER(api_, AgoraHostApi, edit_post), "edit_post");
         const char* out = nullptr;
         int rc = api_->edit_post(call_, edit_json.c_str(), &out);
-        if (rc == AGORA_OK || rc == AGORA_ERR_INVALID || rc == AGORA_ERR_STATE ||
-            rc == AGORA_ERR_NOT_FOUND) {
+        // A refusal always comes with its error object; without one the call itself was
+        // wrong (malformed edit_json, no transaction): that is the plugin's bug, not a 4xx.
+        bool refused =
+            rc == AGORA_ERR_INVALID || rc == AGORA_ERR_STATE || rc == AGORA_ERR_NOT_FOUND;
+        if (rc == AGORA_OK || (refused && out && *out)) {
             result_json = out ? out : "";
             return rc;
         }

@@ -356,6 +356,13 @@ typedef struct AgoraHostApi {
     /* Word-level difference of two texts as escaped HTML with <del>/<ins> marks (what the
      * revision history shows). */
     int (*diff_html)(AgoraCall* call, const char* before, const char* after, const char** html);
+    /* notify_member for many members in one statement (re-evaluating thousands at once):
+     * items_json is [{"member_id": N, "kind": "", "text": "", "link": ""}, …]. Same rules;
+     * an invalid item refuses the whole batch (AGORA_ERR_INVALID) and writes nothing. */
+    int (*notify_members)(AgoraCall* call, const char* items_json);
+    /* audit for many rows in one statement: [{"action": "", "target": "", "old": any?,
+     * "new": any?}, …] — old/new are JSON values (null or absent for none). */
+    int (*audit_many)(AgoraCall* call, const char* items_json);
 } AgoraHostApi;
 
 /* ---- the descriptor ---------------------------------------------------------------------- */

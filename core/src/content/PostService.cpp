@@ -291,8 +291,6 @@ EditOutcome PostService::applyEdit(int64_t post_id, const PostDraft& d, const Ed
         static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
         throw Error::invalid("comment", "edit summary is too long");
     auto f = facts(post_id, true);
-    if (f.locked)
-        throw Error::conflict("locked", "the post is locked: no edits");
     auto cur =
         c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
             "coalesce(parent_id, id) FROM posts WHERE id = $1",

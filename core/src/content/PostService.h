@@ -40,10 +40,11 @@ public:
     int64_t ask(const PostDraft& draft);
     int64_t answer(int64_t question_id, const PostDraft& draft);
     void edit(int64_t post_id, const PostDraft& draft);
-    // The edit itself, inside the caller's open transaction and without a permission check:
-    // for plugins that decided who may (an approved suggestion is credited to its suggester).
-    // Validates everything a direct edit does; a locked post or a stale base revision is a
-    // conflict. A dry run validates and returns what would be stored, writing nothing.
+    // The edit itself, inside the caller's open transaction and without a permission check
+    // (the caller decided who may: the viewer's permission for a direct edit, a plugin's rules
+    // for an approved suggestion, which is credited to its suggester). Validates everything a
+    // direct edit does; a stale base revision is a conflict. A dry run validates and returns
+    // what would be stored, writing nothing.
     EditOutcome applyEdit(int64_t post_id, const PostDraft& draft, const EditCredit& credit,
                           bool dry_run = false);
     // Returns {score, my_vote}.

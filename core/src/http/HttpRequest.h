@@ -45,6 +45,8 @@ struct HttpResponse {
 };
 
 // application/x-www-form-urlencoded and query strings.
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool validUtf8(const std::string& s);
 std::map<std::string, std::string> parseUrlEncoded(const std::string& s);
 std::string urlDecode(const std::string& s);
 std::string urlEncode(const std::string& s);

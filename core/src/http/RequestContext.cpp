@@ -93,8 +93,15 @@ const json& RequestContext::body() {
 }
 
 const std::map<std::string, std::string>& RequestContext::form() {
-    if (!form_)
-        form_ = parseUrlEncoded(req_.body);
+    if (!form_) {
+        auto f = parseUrlEncoded(req_.body);
+        // Browsers send UTF-8; anything else would fail later, deep in a write, as a 500.
+        for (const auto& [k, v] : f)
+            if (!validUtf8(k) || !validUtf8(v))
+                throw Error::badRequest("form field \"" + (validUtf8(k) ? k : "?") +
+                                        "\" is not valid UTF-8");
+        form_ = std::move(f);
+    }
     return *form_;
 }
 

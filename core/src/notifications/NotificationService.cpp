@@ -86,4 +86,31 @@ void NotificationService::add(db::PgConnection& conn, int64_t member_id, const s
            member_id, kind, text, link);
 }
 
+void NotificationService::addMany(db::PgConnection& conn, const json& items) {
+    if (!items.is_array())
+        throw Error::invalid("items", "notifications must be a JSON array");
+    json rows = json::array();
+    for (const auto& it : items) {
+        if (!it.is_object() || !it.contains("member_id") || !it["member_id"].is_number_integer() ||
+            it["member_id"].get<int64_t>() <= 0 || !it.contains("kind") ||
+            !it["kind"].is_string() || it["kind"].get<std::string>().empty() ||
+            !it.contains("text") || !it["text"].is_string())
+            throw Error::invalid("items", "each notification needs a member_id, a kind and a text");
+        std::string link = it.value("link", std::string());
+        if (!siteRelative(link))
+            throw Error::invalid("link", "a notification link must be site-relative (\"/…\")");
+        rows.push_back({{"member_id", it["member_id"]},
+                        {"kind", it["kind"]},
+                        {"text", it["text"]},
+                        {"link", link}});
+    }
+    if (rows.empty())
+        return;
+    conn.q(
+        "INSERT INTO notifications (member_id, kind, text, link) "
+        "SELECT member_id, kind, text, link FROM jsonb_to_recordset($1::jsonb) "
+        "AS x(member_id bigint, kind text, text text, link text)",
+        rows.dump());
+}
+
 }  // namespace agora

@@ -33,6 +33,8 @@ public:
     // Stores one (the caller's transaction). Links must be site-relative ("/questions/7").
     static void add(db::PgConnection& conn, int64_t member_id, const std::string& kind,
                     const std::string& text, const std::string& link);
+    // Many at once, one statement: [{member_id, kind, text, link}]. All valid or none written.
+    static void addMany(db::PgConnection& conn, const json& items);
 
 private:
     db::PgConnection& c_;

@@ -19,7 +19,9 @@ struct LoadedPlugin;
 // agora/plugin_api.h): the tenant, the database connection and — for requests — the request it
 // serves. Lives on the host's stack for exactly one callback and is used only by that thread.
 struct AgoraCall {
-    enum class Kind { Request, Event, Resolver, EnableHook };
+    // Badge: a header badge's count, read only — it may query and check abilities, never
+    // respond, open transactions or write through the host.
+    enum class Kind { Request, Event, Resolver, EnableHook, Badge };
 
     AgoraCall(agora::App& app, agora::LoadedPlugin& plugin, Kind kind, const agora::Tenant& tenant)
         : app(app), plugin(plugin), kind(kind), tenant_(&tenant) {}

@@ -458,6 +458,49 @@ int notifyMember(AgoraCall* call, int64_t member_id, const char* kind, const cha
     });
 }
 
+int notifyMembers(AgoraCall* call, const char* items_json) {
+    return service(call, [&](AgoraCall& c) {
+        json items = json::parse(items_json ? items_json : "");
+        if (c.tenant().isStaging())
+            return AGORA_OK;  // as notify_member: a copy never messages real people
+        NotificationService::addMany(c.db(), items);
+        return AGORA_OK;
+    });
+}
+
+int auditMany(AgoraCall* call, const char* items_json) {
+    return service(call, [&](AgoraCall& c) {
+        json items = json::parse(items_json ? items_json : "");
+        if (!items.is_array())
+            return invalid(c, "audit_many needs a JSON array");
+        json rows = json::array();
+        for (const auto& it : items) {
+            if (!it.is_object() || !it.contains("action") || !it["action"].is_string() ||
+                it["action"].get<std::string>().empty())
+                return invalid(c, "each audit row needs an action");
+            std::string a = it["action"];
+            if (a.rfind(c.plugin.name + ".", 0) != 0)
+                a = c.plugin.name + "." + a;
+            rows.push_back({{"action", a},
+                            {"target", it.value("target", std::string())},
+                            {"old", it.value("old", json(nullptr))},
+                            {"new", it.value("new", json(nullptr))}});
+        }
+        if (rows.empty())
+            return AGORA_OK;
+        std::optional<int64_t> actor;
+        if (c.viewer && c.viewer->signedIn())
+            actor = c.viewer->account_id;
+        c.db().q(
+            "INSERT INTO network.audit_log (tenant_id, account_id, action, target, old_value, "
+            "new_value) SELECT $1, $2, x.action, x.target, nullif(x.old, 'null'::jsonb), "
+            "nullif(x.new, 'null'::jsonb) FROM jsonb_to_recordset($3::jsonb) "
+            "AS x(action text, target text, old jsonb, new jsonb)",
+            c.tenant().id, actor, rows.dump());
+        return AGORA_OK;
+    });
+}
+
 int audit(AgoraCall* call, const char* action, const char* target, const char* old_json,
           const char* new_json) {
     return service(call, [&](AgoraCall& c) {
@@ -613,7 +656,7 @@ int needRequest(AgoraCall& c, const char* what) {
 
 int checkAbility(AgoraCall* call, const char* ability, int32_t* granted, const char** reason) {
     return service(call, [&](AgoraCall& c) {
-        if (c.kind != AgoraCall::Kind::Request || !c.viewer)
+        if ((c.kind != AgoraCall::Kind::Request && c.kind != AgoraCall::Kind::Badge) || !c.viewer)
             return needRequest(c, "check_ability");
         if (!ability || !granted)
             return invalid(c, "check_ability needs an ability and an output pointer");
@@ -634,13 +677,21 @@ int requestInput(AgoraCall* call, const char* name, const char** value) {
             return invalid(c, "request_input needs a name and an output pointer");
         auto ct = c.ctx->req().header("content-type");
         std::optional<std::string> v;
-        if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
-            v = c.ctx->input(name);
-        } else {
-            // As documented: any JSON value but null, non-strings as JSON text (tags arrays).
-            const auto& b = c.ctx->body();
-            if (auto it = b.find(name); it != b.end() && !it->is_null())
-                v = it->is_string() ? it->get<std::string>() : it->dump();
+        try {
+            if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
+                v = c.ctx->input(name);
+            } else {
+                // As documented: any JSON value but null, non-strings as JSON text (tags).
+                const auto& b = c.ctx->body();
+                if (auto it = b.find(name); it != b.end() && !it->is_null())
+                    v = it->is_string() ? it->get<std::string>() : it->dump();
+            }
+        } catch (const Error& e) {
+            // A body that can't be read (malformed JSON, a form that isn't UTF-8) ends the
+            // request with the host's 400 whatever the plugin does next.
+            c.failure.emplace(e);
+            c.responded = true;
+            throw;
         }
         if (!v)
             return AGORA_ERR_NOT_FOUND;
@@ -787,6 +838,19 @@ std::optional<std::string> optionalText(const json& in, const char* key) {
     return it->get<std::string>();
 }
 
+std::vector<std::string> tagsField(const json& in) {
+    const auto& t = in["tags"];
+    if (!t.is_array())
+        throw Error::invalid("tags", "tags must be an array of strings");
+    std::vector<std::string> out;
+    for (const auto& v : t) {
+        if (!v.is_string())
+            throw Error::invalid("tags", "tags must be an array of strings");
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
 int editPost(AgoraCall* call, const char* edit_json, const char** result_json) {
     return service(call, [&](AgoraCall& c) {
         if (c.kind != AgoraCall::Kind::Request || !c.ctx)
@@ -799,24 +863,42 @@ int editPost(AgoraCall* call, const char* edit_json, const char** result_json) {
         if (!in.is_object() || !in.contains("post_id") || !in["post_id"].is_number_integer() ||
             !in.contains("editor_id") || !in["editor_id"].is_number_integer())
             return invalid(c, "edit_post needs {\"post_id\": N, \"editor_id\": N, …}");
-        PostDraft d;
-        d.title = optionalText(in, "title");
-        d.body = optionalText(in, "body");
-        d.comment = optionalText(in, "comment").value_or("");
-        if (in.contains("tags") && !in["tags"].is_null())
-            d.tags = in["tags"].get<std::vector<std::string>>();
-        if (in.contains("base_revision") && !in["base_revision"].is_null())
-            d.base_revision = in["base_revision"].get<int64_t>();
+        int64_t post_id = in["post_id"].get<int64_t>();
         EditCredit credit{in["editor_id"].get<int64_t>(), std::nullopt};
-        if (in.contains("reviewer_id") && !in["reviewer_id"].is_null())
+        if (in.contains("reviewer_id") && in["reviewer_id"].is_number_integer())
             credit.reviewer_id = in["reviewer_id"].get<int64_t>();
         bool dry_run = in.value("dry_run", false);
         // A refused edit must leave the plugin's transaction usable: run it in a savepoint.
         auto& db = c.db();
         db.exec("SAVEPOINT agora_edit_post");
         try {
-            auto out =
-                PostService(*c.ctx).applyEdit(in["post_id"].get<int64_t>(), d, credit, dry_run);
+            // Member input the plugin passed on: refused like a direct edit's bad fields.
+            PostDraft d;
+            d.title = optionalText(in, "title");
+            d.body = optionalText(in, "body");
+            d.comment = optionalText(in, "comment").value_or("");
+            if (in.contains("tags") && !in["tags"].is_null())
+                d.tags = tagsField(in);
+            if (in.contains("base_revision") && !in["base_revision"].is_null()) {
+                if (!in["base_revision"].is_number_integer())
+                    throw Error::invalid("base_revision", "base_revision must be a number");
+                d.base_revision = in["base_revision"].get<int64_t>();
+            }
+            PostService posts(*c.ctx);
+            // What a direct edit's permission check refuses for everyone but moderators, a
+            // suggestion refuses for all: a locked post, a deleted one (or a deleted
+            // question's answer).
+            auto f = posts.facts(post_id, true);
+            if (f.locked)
+                throw Error::conflict("locked", "the post is locked: no edits");
+            bool deleted =
+                f.deleted || !db.q("SELECT 1 FROM posts p JOIN posts q ON q.id = p.parent_id "
+                                   "WHERE p.id = $1 AND q.deleted_at IS NOT NULL",
+                                   post_id)
+                                  .empty();
+            if (deleted)
+                throw Error::conflict("deleted", "the post is deleted: no edits");
+            auto out = posts.applyEdit(post_id, d, credit, dry_run);
             db.exec("RELEASE SAVEPOINT agora_edit_post");
             json r = {{"revision", out.revision}};
             if (dry_run) {
@@ -890,6 +972,8 @@ AgoraHostApi makeApi() {
     api.register_badge = registerBadge;
     api.edit_post = editPost;
     api.diff_html = diffHtmlService;
+    api.notify_members = notifyMembers;
+    api.audit_many = auditMany;
     return api;
 }
 

@@ -1,6 +1,7 @@
 #include "plugins/PluginHost.h"
 
 #include <dlfcn.h>
+#include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -429,15 +430,24 @@ json PluginHost::badges(RequestContext& ctx) {
             continue;
         for (const auto& b : p->badges) {
             RequestView request(ctx);
-            AgoraCall call(app_, *p, AgoraCall::Kind::Request, ctx.tenant());
+            AgoraCall call(app_, *p, AgoraCall::Kind::Badge, ctx.tenant());
             call.ctx = &ctx;
             call.viewer = &ctx.viewer();
+            // A page rendered by a route with its transaction still open: a failing badge
+            // query must not abort that transaction (and lose the route's writes).
+            auto& conn = ctx.db();
+            bool guarded = PQtransactionStatus(conn.raw()) == PQTRANS_INTRANS;
+            if (guarded)
+                conn.exec("SAVEPOINT agora_badge");
             int64_t count = 0;
             char error[kErrorCap] = "";
             int rc = callPlugin(error, [&] {
                 return b.fn(b.user_data, &call, &request.view, &count, error, kErrorCap);
             });
-            call.tx.reset();
+            if (guarded)
+                conn.exec(PQtransactionStatus(conn.raw()) == PQTRANS_INERROR
+                              ? "ROLLBACK TO SAVEPOINT agora_badge"
+                              : "RELEASE SAVEPOINT agora_badge");
             // A badge is decoration: a failing one is logged and left out, never the page.
             if (rc != AGORA_OK) {
                 spdlog::warn("plugin {}: badge {} failed: {}", p->name, b.label, errorText(error));

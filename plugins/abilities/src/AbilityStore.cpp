@@ -240,6 +240,82 @@ bool AbilityStore::revoke(int64_t member, const AbilityInfo& ability, bool only_
     return true;
 }
 
+namespace {
+
+std::vector<int64_t> memberIds(const json& rows) {
+    std::vector<int64_t> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows)
+        out.push_back(r["member_id"].get<int64_t>());
+    return out;
+}
+
+}  // namespace
+
+std::vector<int64_t> AbilityStore::grantMany(const std::vector<int64_t>& members,
+                                             const AbilityInfo& ability, const Actor& actor) {
+    if (members.empty())
+        return {};
+    auto changed = memberIds(rows(call_,
+                                  "INSERT INTO ability_grants (member_id, ability, source) "
+                                  "SELECT m, $2, 'auto' FROM unnest($1::bigint[]) m "
+                                  "ON CONFLICT (member_id, ability) DO NOTHING RETURNING member_id",
+                                  args(arrayLiteral(members), ability.id)));
+    if (changed.empty())
+        return changed;
+    call_.query(
+        "INSERT INTO ability_stamps (member_id) SELECT unnest($1::bigint[]) "
+        "ON CONFLICT (member_id) DO UPDATE SET stamp = gen_random_uuid()",
+        args(arrayLiteral(changed)));
+    json audit = json::array(), notes = json::array();
+    for (int64_t m : changed) {
+        audit.push_back({{"action", "grant"},
+                         {"target", target(m, ability.id)},
+                         {"new", {{"source", "auto"}}}});
+        if (actor.notify)
+            notes.push_back(
+                {{"member_id", m},
+                 {"kind", "ability.granted"},
+                 {"text", "You have earned the " + ability.name + " ability: " + ability.summary},
+                 {"link", "/users/" + std::to_string(m) + "/abilities"}});
+    }
+    call_.auditMany(audit.dump());
+    if (!notes.empty())
+        call_.notifyMany(notes.dump());
+    return changed;
+}
+
+std::vector<int64_t> AbilityStore::revokeMany(const std::vector<int64_t>& members,
+                                              const AbilityInfo& ability, const Actor& actor) {
+    if (members.empty())
+        return {};
+    auto changed = memberIds(rows(call_,
+                                  "DELETE FROM ability_grants WHERE ability = $2 AND source = "
+                                  "'auto' AND member_id = ANY($1::bigint[]) RETURNING member_id",
+                                  args(arrayLiteral(members), ability.id)));
+    if (changed.empty())
+        return changed;
+    call_.query(
+        "INSERT INTO ability_stamps (member_id) SELECT unnest($1::bigint[]) "
+        "ON CONFLICT (member_id) DO UPDATE SET stamp = gen_random_uuid()",
+        args(arrayLiteral(changed)));
+    json audit = json::array(), notes = json::array();
+    for (int64_t m : changed) {
+        audit.push_back({{"action", "revoke"},
+                         {"target", target(m, ability.id)},
+                         {"old", {{"source", "auto"}}}});
+        if (actor.notify)
+            notes.push_back({{"member_id", m},
+                             {"kind", "ability.revoked"},
+                             {"text", "You no longer hold the " + ability.name + " ability."},
+                             {"link", "/users/" + std::to_string(m) + "/abilities"}});
+    }
+    call_.auditMany(audit.dump());
+    if (!notes.empty())
+        call_.notifyMany(notes.dump());
+    return changed;
+}
+
 std::vector<std::pair<std::string, GrantChange>> AbilityStore::evaluate(int64_t member,
                                                                         const Config& config,
                                                                         const Actor& actor) {

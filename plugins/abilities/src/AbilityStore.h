@@ -80,6 +80,15 @@ public:
 
     void bumpStamp(int64_t member);
 
+    // The same as grant (automatic) / revoke (automatic only) for many members at once, in a
+    // handful of statements whatever their number: re-evaluating a whole tenant changes
+    // thousands. Each returns the members whose grant actually changed (a concurrent event may
+    // have got there first), with their stamps replaced, audit rows and notifications written.
+    std::vector<int64_t> grantMany(const std::vector<int64_t>& members, const AbilityInfo& ability,
+                                   const Actor& actor);
+    std::vector<int64_t> revokeMany(const std::vector<int64_t>& members, const AbilityInfo& ability,
+                                    const Actor& actor);
+
 private:
     void notify(int64_t member, const std::string& kind, const std::string& text);
     const Call& call_;

@@ -195,11 +195,16 @@ void queuePage(Call& call, const AgoraRequest& req) {
 json detailPage(const Call& call, const AgoraRequest& req, const Suggestion& s) {
     json d = suggestionDetailJson(call, s);
     json rows = json::array();
-    for (auto& [name, change] : d["changes"].items())
+    // The form's order (title, tags, body), not the JSON object's alphabetical one.
+    for (const char* name : {"title", "tags", "body"}) {
+        if (!d["changes"].contains(name))
+            continue;
+        const auto& change = d["changes"][name];
         rows.push_back({{"label", fieldLabel(name)},
                         {"before", fieldText(name, change["before"])},
                         {"after", fieldText(name, change["after"])},
                         {"diff", change["diff"]}});
+    }
     json three = json::array();
     if (d["three_way"].is_object()) {
         const auto& t = d["three_way"];

@@ -99,8 +99,8 @@ inline void requireSignedIn(const AgoraRequest& req) {
 // True for a form post (the pages) rather than a JSON body (the API).
 inline bool isForm(const AgoraRequest& req) {
     std::string ct = req.content_type ? req.content_type : "";
-    return ct.rfind("application/x-www-form-urlencoded", 0) == 0 ||
-           ct.rfind("multipart/form-data", 0) == 0;
+    // Multipart bodies are neither: the host reads url-encoded forms only, so they get 400.
+    return ct.rfind("application/x-www-form-urlencoded", 0) == 0;
 }
 
 // One input by name from a form or a JSON body; a JSON true/number comes back as its text.

@@ -99,6 +99,16 @@ TEST_F(AbilitiesCacheTest, PreviewMatchesWhatTheChangeThenDoes) {
                        "= 'abilities.thresholds'",
                        t.id),
               1);
+    // Written in batches, but one audit row per member, naming the member and the admin.
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM network.audit_log WHERE tenant_id = $1 AND action "
+                       "= 'abilities.grant' AND target LIKE 'member:%/edit_posts' AND "
+                       "new_value = '{\"source\": \"auto\"}'::jsonb AND account_id IS NOT NULL",
+                       t.id),
+              3);
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM " + t.schema +
+                       ".notifications WHERE kind = 'ability.granted' AND link = '/users/' || "
+                       "member_id || '/abilities'"),
+              3);
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.audit_log WHERE tenant_id = $1 AND action "
                        "= 'setting.set' AND target = 'abilities.edit_posts.edit_score'",
                        t.id),
@@ -119,6 +129,15 @@ TEST_F(AbilitiesCacheTest, PreviewMatchesWhatTheChangeThenDoes) {
     EXPECT_EQ(c2["lost"], p2["lose"]) << c2;
     EXPECT_EQ(c2["gained"], p2["gain"]);
     EXPECT_EQ(grants(t, "edit_posts"), 2);
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM " + t.schema +
+                           ".notifications WHERE kind = 'ability.revoked' AND member_id = $1",
+                       ids[1]),
+              1)
+        << "the member who fell below the threshold is told";
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM network.audit_log WHERE tenant_id = $1 AND action "
+                       "= 'abilities.revoke' AND target = $2",
+                       t.id, "member:" + std::to_string(ids[1]) + "/edit_posts"),
+              1);
 
     // null: criterion unused — with no criterion left the ability is manual only.
     auto manual =

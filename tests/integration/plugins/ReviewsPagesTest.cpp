@@ -37,8 +37,12 @@ TEST_F(ReviewsPagesTest, QuestionPageOffersSuggestEditToThoseWhoCantEdit) {
     EXPECT_THAT(page.body, HasSubstr(link));
     EXPECT_THAT(page.body, HasSubstr("href=\"/review/suggested-edits\"")) << "the nav link";
     auto own = server().browserClient(t, author.user).get("/questions/" + std::to_string(q));
+    ASSERT_EQ(own.status, 200) << own;
+    EXPECT_THAT(own.body, HasSubstr("find the link")) << "the question itself is shown";
     EXPECT_THAT(own.body, Not(HasSubstr(link))) << "the author edits directly";
     auto anonymous = server().client(t).get("/questions/" + std::to_string(q));
+    ASSERT_EQ(anonymous.status, 200) << anonymous;
+    EXPECT_THAT(anonymous.body, HasSubstr("find the link"));
     EXPECT_THAT(anonymous.body, Not(HasSubstr(link)));
 }
 
@@ -72,6 +76,13 @@ TEST_F(ReviewsPagesTest, FormPreviewsTheDiffAndSubmitsWithCsrf) {
     EXPECT_THAT(previewed.body, HasSubstr("Every half hour.</ins>"));
     EXPECT_THAT(previewed.body, HasSubstr("value=\"Added timing\"")) << "the form keeps its values";
     EXPECT_EQ(reviewState(t), before) << "a preview writes nothing";
+
+    // Bytes that aren't UTF-8 are the host's 400, not a failure deep in the plugin.
+    auto not_utf8 = fields;
+    not_utf8[2].second = body("fold the dough") + " \xff\xfe broken";
+    auto bad_bytes = browser.postForm(formPath(q), not_utf8);
+    EXPECT_EQ(bad_bytes.status, 400) << bad_bytes;
+    EXPECT_EQ(reviewState(t), before);
 
     // A refused submission shows the form again with the reason and a 422.
     auto bad = fields;

@@ -22,8 +22,8 @@ struct FrozenAbi {
 
 const FrozenAbi kFrozen[] = {
     {1, 0, "7d5d98d90d32910e96ef951ed918e2763eca0e0328968016492d9eedd5caf6f4"},
-    // 1.1: register_badge, edit_post, diff_html appended to AgoraHostApi.
-    {1, 1, "dd330223da846bc643987cb601b97d217da9303a41293301d8353c749481954e"},
+    // 1.1: register_badge, edit_post, diff_html, notify_members, audit_many appended.
+    {1, 1, "fd06f1192d0d0940d05041dd143ed475567c70fd6a110b4f6718bde4399d5d2b"},
 };
 
 std::string headerHash() {
