@@ -209,3 +209,60 @@ export async function askQuestion(page, tenant, { title, body, tags }) {
   assert.ok(id > 0, `asking lands on /questions/ID (status ${status}, at ${page.url()})`);
   return id;
 }
+
+// The header's Inbox link (core notifications).
+export function inboxLink(page) {
+  return accountNav(page).locator('a.inbox');
+}
+
+// The number on the Inbox's unread badge ("N unread"); 0 when the header shows no badge.
+export async function unreadCount(page) {
+  const badge = inboxLink(page).locator('.badge');
+  if ((await badge.count()) === 0) return 0;
+  const label = await badge.getAttribute('aria-label');
+  const m = /^(\d+)\+? unread$/.exec(label || '');
+  assert.ok(m, `the unread badge is labelled "N unread" (got "${label}")`);
+  return Number(m[1]);
+}
+
+// A plugin's header badge link (e.g. "Flags", "Suggested edits") in the Account navigation.
+export function headerBadge(page, label) {
+  return accountNav(page).locator('a.badge-link').filter({
+    hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+\\d`),
+  });
+}
+
+// The count a plugin's header badge shows ("N waiting"); 0 when the header shows none.
+export async function headerBadgeCount(page, label) {
+  const link = headerBadge(page, label);
+  if ((await link.count()) === 0) return 0;
+  assert.equal(await link.count(), 1, `one "${label}" badge in the header`);
+  const aria = await link.locator('.badge').getAttribute('aria-label');
+  const m = /^(\d+) waiting$/.exec(aria || '');
+  assert.ok(m, `the "${label}" badge is labelled "N waiting" (got "${aria}")`);
+  assert.equal((await link.locator('.badge').innerText()).trim(), m[1], `the "${label}" badge shows its count`);
+  return Number(m[1]);
+}
+
+// The flash message of the page shown ("" when there is none).
+export async function flashText(page) {
+  const flash = page.locator('main p.flash[role=status]');
+  return (await flash.count()) ? (await flash.innerText()).trim() : '';
+}
+
+// Opens /notifications through the header's Inbox link, then follows the notification whose
+// text is exactly `text` (it must be listed once, unread). Returns the page status.
+export async function openNotification(page, text) {
+  await inboxLink(page).click();
+  await page.waitForURL((u) => u.pathname === '/notifications');
+  const item = page.locator('ul.notifications > li.notification').filter({
+    has: page.getByRole('link', { name: text, exact: true }),
+  });
+  assert.equal(await item.count(), 1, `the Inbox lists "${text}" once; it lists: ${JSON.stringify(
+    await page.locator('ul.notifications > li.notification > a').allInnerTexts())}`);
+  assert.match(await item.getAttribute('class'), /\bunread\b/, `"${text}" is unread`);
+  const loaded = page.waitForEvent('load');
+  await item.getByRole('link', { name: text, exact: true }).click();
+  await loaded;
+  return documentStatus(page);
+}
