@@ -16,6 +16,7 @@ FlagFacts factsOf(const json& row) {
     FlagFacts f;
     f.flagger_id = row["flagger_id"].get<int64_t>();
     f.confidential = row["confidential"].get<bool>();
+    f.target_author_id = row["target_author_id"].get<int64_t>();
     f.escalated = !row["escalated_at"].is_null();
     f.pending = row["status"] == "pending";
     return f;
@@ -84,7 +85,10 @@ FlagViewer flagViewer(const Call& call, const AgoraRequest& req) {
 }
 
 json flagJson(const json& row, FlagView view) {
-    std::string excerpt_text = excerpt(row["target_text"].get<std::string>(), 200);
+    // Deleted content stays readable only to those who may see deleted posts (handlers).
+    bool hidden = view != FlagView::Handler && row["target_deleted"].get<bool>();
+    std::string excerpt_text =
+        hidden ? std::string() : excerpt(row["target_text"].get<std::string>(), 200);
     json target = {{"kind", row["comment_id"].is_null() ? "post" : "comment"},
                    {"id", row["comment_id"].is_null() ? row["post_id"] : row["comment_id"]},
                    {"post_id", row["on_post_id"]},
@@ -247,6 +251,10 @@ json listFlags(const Call& call, const AgoraRequest& req, StatusFilter filter, b
                       : viewer.moderator ? ListScope::Everything
                       : viewer.curator   ? ListScope::Curated
                                          : ListScope::Own;
+    // A flagger isn't told their flag was escalated: for their own flags "escalated" is
+    // simply "pending".
+    if (scope == ListScope::Own && !viewer.moderator && filter == StatusFilter::Escalated)
+        filter = StatusFilter::Pending;
     int64_t total = 0;
     json items = json::array();
     for (const auto& row : FlagStore(call).list(scope, viewer.id, filter, page, per_page, total))

@@ -276,6 +276,8 @@ void adminUpdate(Call& call, const AgoraRequest& req) {
         auto change = FlagTypeChange::fromForm(call);
         call.begin();
         FlagTypeStore store(call);
+        // Read under the lock update() takes: a concurrent change is never written back stale.
+        store.lockTypes();
         auto current = store.find(id);
         if (!current)
             throw Fail(404, "not_found", "no flag type " + std::to_string(id));

@@ -10,7 +10,9 @@ FlagView viewOf(const FlagViewer& viewer, const FlagFacts& flag) {
     // A curator's own flag is shown to them as its flagger: nobody reviews their own flags.
     if (flag.flagger_id == viewer.id)
         return FlagView::Flagger;
-    if (viewer.curator && !flag.confidential && !flag.escalated)
+    // Curators never judge flags on what they wrote themselves, nor learn who flagged it.
+    if (viewer.curator && !flag.confidential && !flag.escalated &&
+        flag.target_author_id != viewer.id)
         return FlagView::Handler;
     return FlagView::None;
 }
@@ -23,6 +25,8 @@ std::optional<Refusal> handleRefusal(const FlagViewer& viewer, const FlagFacts& 
         return Refusal{403, "own_flag", "you can't handle your own flag"};
     if (!viewer.moderator && (flag.confidential || flag.escalated))
         return Refusal{403, "moderator_required", "only moderators handle this flag"};
+    if (!viewer.moderator && flag.target_author_id == viewer.id)
+        return Refusal{403, "own_content", "flags on your own posts are handled by others"};
     return std::nullopt;
 }
 

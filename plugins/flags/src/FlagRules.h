@@ -36,8 +36,9 @@ struct FlagViewer {
 // What the rules need to know about one flag.
 struct FlagFacts {
     int64_t flagger_id = 0;
-    bool confidential = false;  // its type is for moderators' eyes only
-    bool escalated = false;     // handed to moderators: curators no longer see it
+    int64_t target_author_id = 0;  // who wrote the flagged post or comment
+    bool confidential = false;     // its type is for moderators' eyes only
+    bool escalated = false;        // handed to moderators: curators no longer see it
     bool pending = true;
 };
 

@@ -40,9 +40,12 @@ const char* scopeClause(ListScope scope) {
         case ListScope::Everything:
             return "$1::bigint IS NOT NULL";
         case ListScope::Curated:
-            return "f.flagger_id <> $1 AND NOT t.confidential AND f.escalated_at IS NULL";
+            return "f.flagger_id <> $1 AND ta.id <> $1 AND NOT t.confidential AND "
+                   "f.escalated_at IS NULL";
         case ListScope::ReceivedBy:
-            return "ta.id = $1";
+            // Through the authors' own posts and comments (indexed), not the joined author.
+            return "(f.post_id IN (SELECT id FROM posts WHERE author_id = $1) OR f.comment_id IN "
+                   "(SELECT id FROM comments WHERE author_id = $1))";
         case ListScope::Own:
             break;
     }
@@ -176,8 +179,10 @@ json FlagStore::row(int64_t id) const {
 std::optional<LockedFlag> FlagStore::lock(int64_t id) const {
     auto r = rows(call_,
                   "SELECT f.id, f.flagger_id, f.status, f.escalated_at IS NOT NULL AS escalated, "
-                  "t.confidential FROM flags f JOIN flag_types t ON t.id = f.type_id WHERE f.id = "
-                  "$1 FOR UPDATE OF f",
+                  "t.confidential, coalesce(c.author_id, p.author_id) AS target_author_id "
+                  "FROM flags f JOIN flag_types t ON t.id = f.type_id "
+                  "LEFT JOIN comments c ON c.id = f.comment_id "
+                  "LEFT JOIN posts p ON p.id = f.post_id WHERE f.id = $1 FOR UPDATE OF f",
                   args(id));
     if (r.empty())
         return std::nullopt;
@@ -185,6 +190,7 @@ std::optional<LockedFlag> FlagStore::lock(int64_t id) const {
     f.id = id;
     f.facts.flagger_id = r[0]["flagger_id"].get<int64_t>();
     f.facts.confidential = r[0]["confidential"].get<bool>();
+    f.facts.target_author_id = r[0]["target_author_id"].get<int64_t>();
     f.facts.escalated = r[0]["escalated"].get<bool>();
     f.facts.pending = r[0]["status"] == "pending";
     return f;

@@ -143,7 +143,8 @@ std::vector<FlagType> FlagTypeStore::list(bool include_inactive) const {
 
 std::optional<FlagType> FlagTypeStore::find(int64_t id) const {
     auto r =
-        rows(call_, std::string("SELECT ") + kColumns + " FROM flag_types WHERE id = $1", args(id));
+        rows(call_, std::string("SELECT ") + kColumns + " FROM flag_types WHERE id = $1::bigint",
+             args(id));
     if (r.empty())
         return std::nullopt;
     return fromRow(r[0]);

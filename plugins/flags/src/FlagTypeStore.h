@@ -58,9 +58,11 @@ public:
     // Inside the caller's transaction. Validates (422 naming the field; 409 "name_taken").
     FlagType create(const FlagTypeChange& change) const;
     FlagType update(const FlagType& current, const FlagTypeChange& change) const;
+    // Serialises changes to the tenant's types (transaction-scoped): take it before reading
+    // the type an update starts from.
+    void lockTypes() const;
 
 private:
-    void lockTypes() const;
     void checkNameFree(const std::string& name, int64_t except_id) const;
 
     const Call& call_;

@@ -307,7 +307,10 @@ TEST_F(FlagsApiTest, ModeratorsSeeAllCuratorsTheNonConfidentialOnesOthersTheirOw
     EXPECT_EQ(own.json()["status"], "helpful");
     EXPECT_EQ(own.json()["message"], "Removed, thanks.");
     EXPECT_FALSE(own.json().contains("handler")) << own;
-    auto own_list = flagger.get("/api/v1/flags").json();
+    auto own_list_r = flagger.get("/api/v1/flags");
+    ASSERT_EQ(own_list_r.status, 200) << own_list_r;
+    auto own_list = own_list_r.json();
+    ASSERT_FALSE(own_list["items"].empty()) << own_list;
     for (const auto& item : own_list["items"])
         EXPECT_FALSE(item.contains("handler")) << item;
 
@@ -317,6 +320,45 @@ TEST_F(FlagsApiTest, ModeratorsSeeAllCuratorsTheNonConfidentialOnesOthersTheirOw
               200);
     EXPECT_EQ(curator.get(path("flags", later)).status, 404);
     EXPECT_THAT(ids(mod.get("/api/v1/flags?status=escalated")), ElementsAre(later));
+    // The flagger isn't told theirs went to the moderators: to them it is just pending.
+    EXPECT_THAT(ids(flagger.get("/api/v1/flags?status=escalated")),
+                UnorderedElementsAre(secret, later));
+    auto own_later = flagger.get(path("flags", later));
+    ASSERT_EQ(own_later.status, 200) << own_later;
+    EXPECT_FALSE(own_later.json().contains("escalated")) << own_later;
+}
+
+TEST_F(FlagsApiTest, CuratorsNeverHandleOrSeeFlagsOnWhatTheyWrote) {
+    auto& s = server();
+    auto t = flagsTenant("flowncur");
+    auto curator_user = s.createUser(t);
+    auto curator = s.apiClient(t, curator_user);
+    auto flagger_user = s.createUser(t);
+    auto flagger = s.apiClient(t, flagger_user);
+    auto other = s.apiClient(t, s.createUser(t));
+    auto mod = s.apiClient(t, s.createUser(t, "moderator"));
+    grantCurate(mod, curator_user.id);
+    int64_t curators_post = ask(curator);
+    int64_t others_post = ask(other);
+    int64_t on_curator = flagId(flagger, curators_post, "rude or abusive");
+    int64_t on_other = flagId(flagger, others_post, "spam");
+
+    // Listed and shown to the curator: only the flag on someone else's post.
+    auto list = curator.get("/api/v1/flags");
+    ASSERT_EQ(list.status, 200) << list;
+    EXPECT_THAT(ids(list), ElementsAre(on_other));
+    EXPECT_EQ(curator.get(path("flags", on_curator)).status, 404)
+        << "who flagged their post stays hidden from them";
+
+    // And not theirs to decide: nothing changes, the flagger's counters don't move.
+    auto before = s.scalar("SELECT count(*) FROM " + t.schema + ".flags WHERE status = 'pending'");
+    auto r = resolve(curator, on_curator, "declined", "Nothing wrong with my post.");
+    EXPECT_TRUE(r.status == 403 || r.status == 404) << r;
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM " + t.schema + ".flags WHERE status = 'pending'"),
+              before);
+    EXPECT_EQ(notifications(t, flagger_user.id, "flag.declined"), 0);
+    // A moderator still handles it.
+    EXPECT_EQ(resolve(mod, on_curator, "helpful", "").status, 200);
 }
 
 TEST_F(FlagsApiTest, ResolvingChecksWhoAndWhatThenNotifiesTheFlaggerAndCounts) {

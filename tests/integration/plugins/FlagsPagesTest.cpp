@@ -43,6 +43,7 @@ TEST_F(FlagsPagesTest, TheFlagFormFlagsWithCsrfAndShowsReasonsAsText) {
     EXPECT_THAT(form.body, HasSubstr("needs moderator attention"));
     auto comment_form = browser.get("/comments/" + std::to_string(c) + "/flag");
     ASSERT_EQ(comment_form.status, 200) << comment_form;
+    EXPECT_THAT(comment_form.body, HasSubstr("needs moderator attention"));
     EXPECT_THAT(comment_form.body, Not(HasSubstr(">duplicate<"))) << "duplicate: posts only";
 
     const std::string evil = "<script>alert('flag')</script> spam ring";
@@ -149,8 +150,9 @@ TEST_F(FlagsPagesTest, TheDashboardIsForModeratorsAndCuratorsAndResolvesByForm) 
     std::string member_page = "/mod/flags/members/" + std::to_string(author_user.id);
     EXPECT_THAT(mod.get("/users/" + std::to_string(author_user.id)).body,
                 HasSubstr("href=\"" + member_page + "\""));
-    EXPECT_THAT(curator.get("/users/" + std::to_string(author_user.id)).body,
-                Not(HasSubstr(member_page)));
+    auto curator_profile = curator.get("/users/" + std::to_string(author_user.id));
+    ASSERT_EQ(curator_profile.status, 200) << curator_profile;
+    EXPECT_THAT(curator_profile.body, Not(HasSubstr(member_page)));
     auto received = mod.get(member_page);
     ASSERT_EQ(received.status, 200) << received;
     EXPECT_THAT(received.body, HasSubstr("id=\"received-" + std::to_string(open) + "\""));
@@ -236,6 +238,8 @@ TEST_F(FlagsPagesTest, QuestionPagesLinkToTheFormAndModeratorsSeeTheBadge) {
     EXPECT_THAT(page.body, HasSubstr("href=\"/posts/" + std::to_string(q) + "/flag\""));
     EXPECT_THAT(page.body, HasSubstr("href=\"/comments/" + std::to_string(c) + "/flag\""));
     auto anonymous = reader.anonymous().get("/questions/" + std::to_string(q));
+    ASSERT_EQ(anonymous.status, 200) << anonymous;
+    EXPECT_THAT(anonymous.body, HasSubstr("id=\"post-" + std::to_string(q) + "\""));
     EXPECT_THAT(anonymous.body, Not(HasSubstr("/flag\"")));
 
     auto mod_user = s.createUser(t, "moderator");
@@ -244,7 +248,10 @@ TEST_F(FlagsPagesTest, QuestionPagesLinkToTheFormAndModeratorsSeeTheBadge) {
     flagId(mod_api, q);
     auto home = mod.get("/");
     EXPECT_THAT(home.body, HasSubstr("href=\"/mod/flags\"")) << "the moderators' badge";
-    EXPECT_THAT(reader.get("/").body, Not(HasSubstr("href=\"/mod/flags\"")));
+    auto reader_home = reader.get("/");
+    ASSERT_EQ(reader_home.status, 200) << reader_home;
+    EXPECT_THAT(reader_home.body, HasSubstr("class=\"inbox\"")) << "a signed-in header";
+    EXPECT_THAT(reader_home.body, Not(HasSubstr("href=\"/mod/flags\"")));
 }
 
 }  // namespace

@@ -12,8 +12,16 @@ const FlagViewer kMember{10, false, false};
 const FlagViewer kCurator{20, false, true};
 const FlagViewer kModerator{30, true, true};
 
-FlagFacts flagBy(int64_t flagger, bool confidential = false, bool escalated = false) {
-    return FlagFacts{flagger, confidential, escalated, true};
+// A flag by `flagger` on a post by member 99 (nobody above), unless `author` says otherwise.
+FlagFacts flagBy(int64_t flagger, bool confidential = false, bool escalated = false,
+                 int64_t author = 99) {
+    FlagFacts f;
+    f.flagger_id = flagger;
+    f.target_author_id = author;
+    f.confidential = confidential;
+    f.escalated = escalated;
+    f.pending = true;
+    return f;
 }
 
 TEST(FlagRules, ModeratorsSeeEverythingAsHandlers) {
@@ -28,6 +36,17 @@ TEST(FlagRules, CuratorsSeeOthersOpenFlagsButNotConfidentialOrEscalatedOnes) {
     // Their own flag: as its flagger, whatever its type.
     EXPECT_EQ(viewOf(kCurator, flagBy(20)), FlagView::Flagger);
     EXPECT_EQ(viewOf(kCurator, flagBy(20, true)), FlagView::Flagger);
+}
+
+TEST(FlagRules, CuratorsNeitherSeeNorHandleFlagsOnWhatTheyWrote) {
+    EXPECT_EQ(viewOf(kCurator, flagBy(10, false, false, 20)), FlagView::None);
+    auto own_content = handleRefusal(kCurator, flagBy(10, false, false, 20));
+    ASSERT_TRUE(own_content);
+    EXPECT_EQ(own_content->status, 403);
+    EXPECT_EQ(own_content->code, "own_content");
+    // Moderators are trusted with it.
+    EXPECT_EQ(viewOf(kModerator, flagBy(10, false, false, 30)), FlagView::Handler);
+    EXPECT_FALSE(handleRefusal(kModerator, flagBy(10, false, false, 30)));
 }
 
 TEST(FlagRules, MembersSeeOnlyTheirOwnAndAnonymousNothing) {
