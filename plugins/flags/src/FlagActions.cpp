@@ -227,9 +227,15 @@ json escalateFlag(const Call& call, const AgoraRequest& req, int64_t id) {
                                                                           : req.viewer_username;
     std::string text =
         who + " escalated a flag on " + targetPhrase(row) + " to moderators: " + comment;
+    // Every moderator and admin, in one statement however many a community has.
+    json notes = json::array();
     for (int64_t m : store.moderators())
         if (m != req.viewer_id)
-            call.notify(m, "flag.escalated", text, "/mod/flags?status=escalated");
+            notes.push_back({{"member_id", m},
+                             {"kind", "flag.escalated"},
+                             {"text", text},
+                             {"link", "/mod/flags?status=escalated"}});
+    call.notifyMany(dump(notes));
     call.audit("escalate", "flag:" + std::to_string(id), "", dump({{"comment", comment}}));
     call.commit();
     return flagJson(row, FlagView::Handler);
