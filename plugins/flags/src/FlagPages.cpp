@@ -232,7 +232,9 @@ void myFlags(Call& call, const AgoraRequest& req) {
         item["age"] = ageText(item["age_seconds"]);
         items.push_back(item);
     }
+    // Curators reach their queue from here (the header badge is the moderators').
     json data = {{"title", "Your flags"},
+                 {"can_curate", flagViewer(call, req).curator},
                  {"has_items", !items.empty()},
                  {"items", items},
                  {"total", list["total"]}};

@@ -114,6 +114,10 @@ TEST_F(FlagsPagesTest, TheDashboardIsForModeratorsAndCuratorsAndResolvesByForm) 
     auto anon = plain.anonymous().get("/mod/flags");
     EXPECT_EQ(anon.status, 303) << anon;
     EXPECT_EQ(plain.get("/mod/flags").status, 403);
+    auto plain_mine = plain.get("/flags/mine");
+    ASSERT_EQ(plain_mine.status, 200) << plain_mine;
+    EXPECT_THAT(plain_mine.body, HasSubstr("Your flags"));
+    EXPECT_THAT(plain_mine.body, Not(HasSubstr("<a href=\"/mod/flags\">")));
     EXPECT_EQ(mod.get("/mod/flags?status=bogus").status, 422);
 
     auto curated = curator.get("/mod/flags");
@@ -150,6 +154,10 @@ TEST_F(FlagsPagesTest, TheDashboardIsForModeratorsAndCuratorsAndResolvesByForm) 
     std::string member_page = "/mod/flags/members/" + std::to_string(author_user.id);
     EXPECT_THAT(mod.get("/users/" + std::to_string(author_user.id)).body,
                 HasSubstr("href=\"" + member_page + "\""));
+    // Curators find their queue from their own flags page; members don't get the link.
+    auto curator_mine = curator.get("/flags/mine");
+    ASSERT_EQ(curator_mine.status, 200) << curator_mine;
+    EXPECT_THAT(curator_mine.body, HasSubstr("<a href=\"/mod/flags\">"));
     auto curator_profile = curator.get("/users/" + std::to_string(author_user.id));
     ASSERT_EQ(curator_profile.status, 200) << curator_profile;
     EXPECT_THAT(curator_profile.body, Not(HasSubstr(member_page)));
