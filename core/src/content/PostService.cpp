@@ -105,30 +105,26 @@ std::vector<std::string> PostService::normaliseTags(const std::vector<std::strin
     return out;
 }
 
-void PostService::validateTitle(const std::string& title) const {
+void PostService::checkLength(const std::string& field, const std::string& what,
+                              const std::string& text, const std::string& limit) const {
     auto s = ctx_.settings();
-    auto n = static_cast<int64_t>(charCount(title));
-    if (n < s.integer("limits.title_min"))
-        throw Error::invalid("title", "title must be at least " +
-                                          std::to_string(s.integer("limits.title_min")) +
-                                          " characters");
-    if (n > s.integer("limits.title_max"))
-        throw Error::invalid("title", "title must be at most " +
-                                          std::to_string(s.integer("limits.title_max")) +
-                                          " characters");
+    auto n = static_cast<int64_t>(charCount(text));
+    int64_t min = s.integer("limits." + limit + "_min"),
+            max = s.integer("limits." + limit + "_max");
+    if (n < min)
+        throw Error::invalid(field,
+                             what + " must be at least " + std::to_string(min) + " characters");
+    if (n > max)
+        throw Error::invalid(field,
+                             what + " must be at most " + std::to_string(max) + " characters");
+}
+
+void PostService::validateTitle(const std::string& title) const {
+    checkLength("title", "title", title, "title");
 }
 
 void PostService::validateBody(const std::string& body) const {
-    auto s = ctx_.settings();
-    auto n = static_cast<int64_t>(charCount(body));
-    if (n < s.integer("limits.body_min"))
-        throw Error::invalid("body", "body must be at least " +
-                                         std::to_string(s.integer("limits.body_min")) +
-                                         " characters");
-    if (n > s.integer("limits.body_max"))
-        throw Error::invalid(
-            "body",
-            "body must be at most " + std::to_string(s.integer("limits.body_max")) + " characters");
+    checkLength("body", "body", body, "body");
 }
 
 void PostService::rateLimit(const std::string& action, const std::string& history_sql) {
@@ -280,17 +276,17 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Edit, &f);
-    applyEdit(post_id, d, EditCredit{v.account_id, std::nullopt});
+    applyEdit(f, d, EditCredit{v.account_id, std::nullopt});
     commit(tx);
 }
 
-EditOutcome PostService::applyEdit(int64_t post_id, const PostDraft& d, const EditCredit& credit,
+EditOutcome PostService::applyEdit(const PostFacts& f, const PostDraft& d, const EditCredit& credit,
                                    bool dry_run) {
+    const int64_t post_id = f.id;
     auto& c = ctx_.db();
     if (charCount(d.comment) >
         static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
         throw Error::invalid("comment", "edit summary is too long");
-    auto f = facts(post_id, true);
     auto cur =
         c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
             "coalesce(parent_id, id) FROM posts WHERE id = $1",
@@ -469,16 +465,7 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     if (!v.signedIn())
         throw Error::unauthorized();
     std::string body = trim(raw);
-    auto s = ctx_.settings();
-    auto n = static_cast<int64_t>(charCount(body));
-    if (n < s.integer("limits.comment_min"))
-        throw Error::invalid("body", "comment must be at least " +
-                                         std::to_string(s.integer("limits.comment_min")) +
-                                         " characters");
-    if (n > s.integer("limits.comment_max"))
-        throw Error::invalid("body", "comment must be at most " +
-                                         std::to_string(s.integer("limits.comment_max")) +
-                                         " characters");
+    checkLength("body", "comment", body, "comment");
     db::Transaction tx(c);
     rateLimit("comments", kCommentHistory);
     auto f = facts(post_id, true);

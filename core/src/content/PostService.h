@@ -45,7 +45,8 @@ public:
     // for an approved suggestion, which is credited to its suggester). Validates everything a
     // direct edit does; a stale base revision is a conflict. A dry run validates and returns
     // what would be stored, writing nothing.
-    EditOutcome applyEdit(int64_t post_id, const PostDraft& draft, const EditCredit& credit,
+    // `post` comes from facts(id, true): the row is locked by the caller's transaction.
+    EditOutcome applyEdit(const PostFacts& post, const PostDraft& draft, const EditCredit& credit,
                           bool dry_run = false);
     // Returns {score, my_vote}.
     std::pair<int64_t, int> vote(int64_t post_id, int value);
@@ -62,6 +63,9 @@ public:
     std::vector<std::string> normaliseTags(const std::vector<std::string>& raw) const;
 
 private:
+    // `limit` names the limits.<limit>_min / _max settings; errors name `field`.
+    void checkLength(const std::string& field, const std::string& what, const std::string& text,
+                     const std::string& limit) const;
     void validateTitle(const std::string& title) const;
     void validateBody(const std::string& body) const;
     void rateLimit(const std::string& action, const std::string& history_sql);

@@ -68,12 +68,12 @@ std::map<std::string, int64_t> tableSizes(db::PgConnection& c, const std::string
 // What a step's work scales with: bytes would count production's dead tuples, which a freshly
 // restored staging copy doesn't have, and over-estimate a busy table by its bloat.
 std::map<std::string, int64_t> tableRows(db::PgConnection& c, const std::string& schema) {
-    auto r = c.q(
-        "SELECT c.relname, greatest(coalesce(s.n_live_tup, 0), c.reltuples::bigint, 0) "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
-        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
-        schema);
+    auto r =
+        c.q("SELECT c.relname, greatest(coalesce(s.n_live_tup, 0), c.reltuples::bigint, 0) "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
+            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
+            schema);
     std::map<std::string, int64_t> out;
     for (int i = 0; i < r.rows(); ++i)
         out[r.str(i, 0)] = r.i64(i, 1);
@@ -206,10 +206,11 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     {
         auto warm_start = Clock::now();
         say("warming " + staged.slug + " (VACUUM ANALYZE)");
-        auto tables = obs.q("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
-                            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            "WHERE n.nspname = $1 AND c.relkind = 'r'",
-                            staged.schema);
+        auto tables = obs.q(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = $1 AND c.relkind = 'r'",
+            staged.schema);
         for (int i = 0; i < tables.rows(); ++i)
             obs.exec("VACUUM (ANALYZE) " + tables.str(i, 0));
         report["warm_ms"] = msSince(warm_start);

@@ -80,10 +80,9 @@ std::optional<std::string> NotificationService::open(int64_t member_id, int64_t 
 
 void NotificationService::add(db::PgConnection& conn, int64_t member_id, const std::string& kind,
                               const std::string& text, const std::string& link) {
-    if (!siteRelative(link))
-        throw Error::invalid("link", "a notification link must be site-relative (\"/…\")");
-    conn.q("INSERT INTO notifications (member_id, kind, text, link) VALUES ($1, $2, $3, $4)",
-           member_id, kind, text, link);
+    addMany(
+        conn,
+        json::array({{{"member_id", member_id}, {"kind", kind}, {"text", text}, {"link", link}}}));
 }
 
 void NotificationService::addMany(db::PgConnection& conn, const json& items) {

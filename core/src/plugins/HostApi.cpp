@@ -898,7 +898,7 @@ int editPost(AgoraCall* call, const char* edit_json, const char** result_json) {
                                   .empty();
             if (deleted)
                 throw Error::conflict("deleted", "the post is deleted: no edits");
-            auto out = posts.applyEdit(post_id, d, credit, dry_run);
+            auto out = posts.applyEdit(f, d, credit, dry_run);
             db.exec("RELEASE SAVEPOINT agora_edit_post");
             json r = {{"revision", out.revision}};
             if (dry_run) {

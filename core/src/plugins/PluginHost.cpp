@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
 #include "app/App.h"
@@ -425,11 +426,13 @@ json PluginHost::badges(RequestContext& ctx) {
     json out = json::array();
     if (!ctx.viewer().signedIn())
         return out;
+    std::optional<RequestView> request;  // built once, for the first badge that runs
     for (auto& p : plugins_) {
         if (!p->ok || p->badges.empty() || !ctx.tenant().pluginEnabled(p->name))
             continue;
         for (const auto& b : p->badges) {
-            RequestView request(ctx);
+            if (!request)
+                request.emplace(ctx);
             AgoraCall call(app_, *p, AgoraCall::Kind::Badge, ctx.tenant());
             call.ctx = &ctx;
             call.viewer = &ctx.viewer();
@@ -442,7 +445,7 @@ json PluginHost::badges(RequestContext& ctx) {
             int64_t count = 0;
             char error[kErrorCap] = "";
             int rc = callPlugin(error, [&] {
-                return b.fn(b.user_data, &call, &request.view, &count, error, kErrorCap);
+                return b.fn(b.user_data, &call, &request->view, &count, error, kErrorCap);
             });
             if (guarded)
                 conn.exec(PQtransactionStatus(conn.raw()) == PQTRANS_INERROR

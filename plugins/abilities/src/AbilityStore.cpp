@@ -261,27 +261,7 @@ std::vector<int64_t> AbilityStore::grantMany(const std::vector<int64_t>& members
                                   "SELECT m, $2, 'auto' FROM unnest($1::bigint[]) m "
                                   "ON CONFLICT (member_id, ability) DO NOTHING RETURNING member_id",
                                   args(arrayLiteral(members), ability.id)));
-    if (changed.empty())
-        return changed;
-    call_.query(
-        "INSERT INTO ability_stamps (member_id) SELECT unnest($1::bigint[]) "
-        "ON CONFLICT (member_id) DO UPDATE SET stamp = gen_random_uuid()",
-        args(arrayLiteral(changed)));
-    json audit = json::array(), notes = json::array();
-    for (int64_t m : changed) {
-        audit.push_back({{"action", "grant"},
-                         {"target", target(m, ability.id)},
-                         {"new", {{"source", "auto"}}}});
-        if (actor.notify)
-            notes.push_back(
-                {{"member_id", m},
-                 {"kind", "ability.granted"},
-                 {"text", "You have earned the " + ability.name + " ability: " + ability.summary},
-                 {"link", "/users/" + std::to_string(m) + "/abilities"}});
-    }
-    call_.auditMany(audit.dump());
-    if (!notes.empty())
-        call_.notifyMany(notes.dump());
+    recordMany(changed, ability, true, actor);
     return changed;
 }
 
@@ -293,27 +273,38 @@ std::vector<int64_t> AbilityStore::revokeMany(const std::vector<int64_t>& member
                                   "DELETE FROM ability_grants WHERE ability = $2 AND source = "
                                   "'auto' AND member_id = ANY($1::bigint[]) RETURNING member_id",
                                   args(arrayLiteral(members), ability.id)));
+    recordMany(changed, ability, false, actor);
+    return changed;
+}
+
+// What grant()/revoke() do after the row changed, for a batch: stamps, audit rows and
+// notifications, one statement each.
+void AbilityStore::recordMany(const std::vector<int64_t>& changed, const AbilityInfo& ability,
+                              bool granted, const Actor& actor) {
     if (changed.empty())
-        return changed;
+        return;
     call_.query(
         "INSERT INTO ability_stamps (member_id) SELECT unnest($1::bigint[]) "
         "ON CONFLICT (member_id) DO UPDATE SET stamp = gen_random_uuid()",
         args(arrayLiteral(changed)));
+    const json source = {{"source", "auto"}};
+    const std::string text =
+        granted ? "You have earned the " + ability.name + " ability: " + ability.summary
+                : "You no longer hold the " + ability.name + " ability.";
     json audit = json::array(), notes = json::array();
     for (int64_t m : changed) {
-        audit.push_back({{"action", "revoke"},
+        audit.push_back({{"action", granted ? "grant" : "revoke"},
                          {"target", target(m, ability.id)},
-                         {"old", {{"source", "auto"}}}});
+                         {granted ? "new" : "old", source}});
         if (actor.notify)
             notes.push_back({{"member_id", m},
-                             {"kind", "ability.revoked"},
-                             {"text", "You no longer hold the " + ability.name + " ability."},
+                             {"kind", granted ? "ability.granted" : "ability.revoked"},
+                             {"text", text},
                              {"link", "/users/" + std::to_string(m) + "/abilities"}});
     }
     call_.auditMany(audit.dump());
     if (!notes.empty())
         call_.notifyMany(notes.dump());
-    return changed;
 }
 
 std::vector<std::pair<std::string, GrantChange>> AbilityStore::evaluate(int64_t member,

@@ -91,6 +91,8 @@ public:
 
 private:
     void notify(int64_t member, const std::string& kind, const std::string& text);
+    void recordMany(const std::vector<int64_t>& changed, const AbilityInfo& ability, bool granted,
+                    const Actor& actor);
     const Call& call_;
 };
 

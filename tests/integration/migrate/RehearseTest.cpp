@@ -192,8 +192,9 @@ TEST_F(RehearseTest, EstimateScalesByLiveRowsNotByProductionsBloat) {
     db().exec("ALTER TABLE " + schema + ".members SET (autovacuum_enabled = false)");
     db().exec("UPDATE " + schema + ".members SET display_name = repeat('y', 80)");
     db().exec("UPDATE " + schema + ".members SET display_name = repeat('z', 80)");
-    writeStep("090_backfill.sql", kTimeouts + "ALTER TABLE members ADD COLUMN karma integer;\n"
-                                              "UPDATE members SET karma = 1;\n");
+    writeStep("090_backfill.sql", kTimeouts +
+                                      "ALTER TABLE members ADD COLUMN karma integer;\n"
+                                      "UPDATE members SET karma = 1;\n");
 
     auto r = cli({"migrate", "rehearse", "bloated", "--json"});
     ASSERT_EQ(r.rc, 0) << r;
