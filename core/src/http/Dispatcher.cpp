@@ -44,7 +44,8 @@ void writeError(RequestContext* ctx, const HttpRequest& req, HttpResponse& res, 
             err["field"] = field;
         if (wantsJson(req)) {
             res.content_type = "application/json";
-            res.body = json{{"error", err}}.dump();
+            // Messages may quote input: never let invalid UTF-8 turn an error into a 500.
+            res.body = json{{"error", err}}.dump(-1, ' ', false, json::error_handler_t::replace);
         } else {
             res.content_type = "text/plain; charset=utf-8";
             res.body = message + "\n";
@@ -91,7 +92,7 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
                 if (match.method_mismatch)
                     throw Error(ErrorCode::MethodNotAllowed, "method_not_allowed",
                                 req.method + " is not allowed here");
-                throw Error::notFound("no page at " + req.path);
+                throw Error::notFound("no page at " + req.raw_path);
             }
             route_name = match.route->pattern;
             ctx->params() = std::move(match.params);
@@ -116,19 +117,24 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
     } catch (const Error& e) {
         int status = httpStatusFor(e.kind());
         if (status >= 500)
-            spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.path,
+            spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.raw_path,
                           e.what());
-        writeError(ctx.get(), req, res, status, e.code(),
-                   status == 500 ? "internal error" : e.what(), e.field());
+        // A 5xx says nothing of hosts, roles or queries: the detail went to the log above.
+        std::string message = status == 503   ? "temporarily unavailable; try again shortly"
+                              : status >= 500 ? "internal error"
+                                              : e.what();
+        writeError(ctx.get(), req, res, status, e.code(), message, e.field());
         if (e.retryAfterSeconds() > 0)
             res.header("Retry-After", std::to_string(e.retryAfterSeconds()));
+        else if (status == 503)
+            res.header("Retry-After", "1");
     } catch (const std::exception& e) {
-        spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.path,
+        spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.raw_path,
                       e.what());
         writeError(ctx.get(), req, res, 500, "internal", "internal error", "");
     } catch (...) {
         spdlog::error("[{}] [{}] {} {}: unknown exception", tenant_slug, request_id, req.method,
-                      req.path);
+                      req.raw_path);
         writeError(ctx.get(), req, res, 500, "internal", "internal error", "");
     }
     double seconds =

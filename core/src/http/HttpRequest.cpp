@@ -24,6 +24,35 @@ std::string urlDecode(const std::string& s) {
     return out;
 }
 
+std::string pathDecode(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+bool sameSitePath(const std::string& path) {
+    if (path.empty() || path[0] != '/')
+        return false;
+    if (path.size() > 1 && (path[1] == '/' || path[1] == '\\'))
+        return false;
+    for (char c : path) {
+        auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f || c == '\\')
+            return false;
+    }
+    return true;
+}
+
 std::string urlEncode(const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;

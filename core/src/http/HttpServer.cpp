@@ -1,143 +1,627 @@
 #include "http/HttpServer.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
-#include <Poco/URI.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
-#include <istream>
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
+#include "http/Connection.h"
 #include "http/Dispatcher.h"
+#include "http/RequestBuilder.h"
+#include "http/ResponseWriter.h"
 
 namespace agora {
 
 namespace {
 
-constexpr size_t kMaxBody = 1024 * 1024;  // 1 MiB: far above the 30,000-char post limit
+using Clock = std::chrono::steady_clock;
+constexpr uint64_t kListenId = 0;
+constexpr uint64_t kWakeId = 1;
+constexpr int kSweepMs = 100;
 
-class DispatchHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    explicit DispatchHandler(App& app) : app_(app) {}
-
-    void handleRequest(Poco::Net::HTTPServerRequest& in,
-                       Poco::Net::HTTPServerResponse& out) override {
-        HttpResponse res;
-        try {
-            HttpRequest req;
-            req.method = in.getMethod();
-            const std::string& uri = in.getURI();
-            auto q = uri.find('?');
-            req.path = urlDecode(uri.substr(0, q));
-            if (q != std::string::npos) {
-                req.query_string = uri.substr(q + 1);
-                req.query = parseUrlEncoded(req.query_string);
-            }
-            for (const auto& [k, v] : in) {
-                std::string lower = k;
-                for (auto& c : lower)
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                req.headers[lower] = v;
-            }
-            req.host = in.getHost();
-            req.remote = in.clientAddress().host().toString();
-            req.cookies = parseCookies(req.header("cookie"));
-            bool too_large = in.hasContentLength() &&
-                             in.getContentLength64() > static_cast<Poco::Int64>(kMaxBody);
-            if (!too_large) {
-                std::string body;
-                char buf[16384];
-                auto& stream = in.stream();
-                while (stream.read(buf, sizeof buf) || stream.gcount() > 0) {
-                    body.append(buf, static_cast<size_t>(stream.gcount()));
-                    if (body.size() > kMaxBody) {
-                        too_large = true;
-                        break;
-                    }
-                }
-                req.body = std::move(body);
-            }
-            if (too_large) {
-                res.status = 413;
-                res.content_type = "application/json";
-                res.body = R"({"error":{"code":"too_large","message":"request body over 1 MiB"}})";
-                out.setKeepAlive(false);
-            } else {
-                Dispatcher(app_).dispatch(req, res);
-            }
-        } catch (const std::exception& e) {
-            spdlog::error("request failed before dispatch: {}", e.what());
-            res.status = 500;
-            res.content_type = "text/plain";
-            res.body = "internal error\n";
-        }
-        try {
-            out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
-            out.setContentType(res.content_type);
-            for (const auto& [k, v] : res.headers)
-                out.add(k, v);
-            // Headers and body in one write: the stream interface would cut a page into 8 KiB
-            // sends.
-            out.sendBuffer(res.body.data(), res.body.size());
-        } catch (const std::exception& e) {
-            spdlog::debug("client went away: {}", e.what());
-        }
-    }
-
-private:
-    App& app_;
+// A complete request on its way to a worker, and the bytes of its answer on the way back.
+struct Job {
+    uint64_t conn_id;
+    RequestHead head;
+    std::string body;
+    std::string peer;
+    bool keep_alive;
+};
+struct Done {
+    uint64_t conn_id;
+    std::string bytes;
+    bool close;
 };
 
-class DispatchFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit DispatchFactory(App& app) : app_(app) {}
-    // Never returns null: every request gets the dispatcher, which answers 404 itself.
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-        return new DispatchHandler(app_);
-    }
+std::string peerAddress(const sockaddr_storage& addr) {
+    char buf[INET6_ADDRSTRLEN] = {0};
+    if (addr.ss_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, buf, sizeof buf);
+    else if (addr.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, buf,
+                  sizeof buf);
+    return buf;
+}
 
-private:
-    App& app_;
-};
+// Idle connections are cheap here, but each is a descriptor: allow as many as the limits do
+// (up to the hard limit the operator set).
+void raiseDescriptorLimit(size_t wanted) {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted)
+        return;
+    lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, static_cast<rlim_t>(wanted));
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+}
+
+// Best effort, for answers given while refusing a connection: never blocks.
+void sendAndForget(int fd, const std::string& bytes) {
+    [[maybe_unused]] auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
 
 }  // namespace
 
-HttpServer::HttpServer(App& app, int port, int workers) : app_(app) {
-    threads_ = std::make_unique<Poco::ThreadPool>(workers, workers);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(workers);
-    params->setMaxQueued(1024);
-    params->setKeepAlive(true);
-    params->setMaxKeepAliveRequests(0);
-    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress("0.0.0.0", static_cast<Poco::UInt16>(port)), true);
-    socket.listen(1024);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new DispatchFactory(app_), *threads_, socket,
-                                                      params);
-}
+class HttpServer::Impl {
+public:
+    Impl(App& app, int port, int workers, ServerLimits limits, AddressSet trusted)
+        : app_(app), limits_(limits), trusted_(std::move(trusted)), workers_(workers) {
+        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (listen_fd_ < 0)
+            throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+        int one = 1;
+        ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_ANY);
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::listen(listen_fd_, 4096) != 0) {
+            int err = errno;
+            ::close(listen_fd_);
+            throw std::runtime_error("cannot listen on port " + std::to_string(port) + ": " +
+                                     std::strerror(err));
+        }
+        socklen_t len = sizeof addr;
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        raiseDescriptorLimit(limits_.max_connections + 1024);
+        epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+        wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        watch(listen_fd_, kListenId, EPOLLIN);
+        watch(wake_fd_, kWakeId, EPOLLIN);
+    }
 
-HttpServer::~HttpServer() {
-    stop();
-}
+    ~Impl() {
+        stop();
+        for (int fd : {listen_fd_, epoll_fd_, wake_fd_})
+            if (fd >= 0)
+                ::close(fd);
+    }
+
+    void start() {
+        for (int i = 0; i < workers_; ++i)
+            worker_threads_.emplace_back([this] { workerMain(); });
+        loop_thread_ = std::thread([this] { loop(); });
+    }
+
+    void stop() {
+        if (stopping_.exchange(true))
+            return;
+        wake();
+        if (loop_thread_.joinable())
+            loop_thread_.join();
+        {
+            std::lock_guard lock(jobs_mu_);
+            jobs_closed_ = true;
+        }
+        jobs_cv_.notify_all();
+        for (auto& t : worker_threads_)
+            if (t.joinable())
+                t.join();
+    }
+
+    int port() const { return port_; }
+
+private:
+    // ---- the event loop: the only thread that touches sockets and connections ----
+
+    void loop() {
+        std::vector<epoll_event> events(512);
+        auto next_sweep = Clock::now();
+        while (!stopping_) {
+            int n =
+                ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), kSweepMs);
+            for (int i = 0; i < n; ++i) {
+                uint64_t id = events[static_cast<size_t>(i)].data.u64;
+                uint32_t ev = events[static_cast<size_t>(i)].events;
+                if (id == kListenId)
+                    acceptAll();
+                else if (id == kWakeId)
+                    drainCompletions();
+                else if (auto it = conns_.find(id); it != conns_.end())
+                    onEvent(*it->second, ev);
+            }
+            if (Clock::now() >= next_sweep) {
+                sweep();
+                next_sweep = Clock::now() + std::chrono::milliseconds(kSweepMs);
+            }
+        }
+        std::vector<uint64_t> ids;
+        for (auto& [id, c] : conns_)
+            ids.push_back(id);
+        for (auto id : ids)
+            close(*conns_.at(id));
+    }
+
+    void acceptAll() {
+        while (true) {
+            sockaddr_storage addr{};
+            socklen_t len = sizeof addr;
+            int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                if (errno == EINTR || errno == ECONNABORTED)
+                    continue;
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                    // Out of descriptors: the listening socket stays readable, so stop watching
+                    // it until the next sweep instead of spinning on it.
+                    spdlog::warn("accept: {}; pausing new connections briefly",
+                                 std::strerror(errno));
+                    setListening(false);
+                } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    spdlog::warn("accept: {}", std::strerror(errno));
+                }
+                return;
+            }
+            std::string peer = peerAddress(addr);
+            if (conns_.size() >= limits_.max_connections) {
+                sendAndForget(fd,
+                              errorResponse(503, "server busy, try again shortly", true, false, 1));
+                ::close(fd);
+                continue;
+            }
+            auto& count = per_client_[peer];
+            if (count >= limits_.max_connections_per_client && !trusted_.contains(peer)) {
+                sendAndForget(fd, errorResponse(429, "too many connections from your address", true,
+                                                false, 1));
+                ::close(fd);
+                continue;
+            }
+            ++count;
+            int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            auto conn = std::make_unique<Connection>();
+            conn->id = next_id_++;
+            conn->fd = fd;
+            conn->peer = std::move(peer);
+            // A fresh connection must start its request as promptly as a reused one finishes
+            // its head: opening sockets and sending nothing holds nothing for long.
+            conn->deadline = Clock::now() + std::chrono::milliseconds(limits_.head_timeout_ms);
+            conn->interest = EPOLLIN | EPOLLRDHUP;
+            watch(fd, conn->id, conn->interest);
+            conns_.emplace(conn->id, std::move(conn));
+        }
+    }
+
+    void onEvent(Connection& c, uint32_t ev) {
+        if (c.state == Connection::State::Dispatched) {
+            // Nothing to read while a worker has the request; a hang-up is acted on when the
+            // answer comes back (and would otherwise be reported again and again).
+            if (ev & (EPOLLHUP | EPOLLERR)) {
+                unwatch(c);
+                c.dead = true;
+            }
+            return;
+        }
+        if (ev & EPOLLOUT) {
+            if (!flush(c))
+                return;
+        }
+        if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            if (!readFrom(c))
+                return;
+            advance(c);
+        }
+    }
+
+    // Reads what the socket has. Returns false when the connection was closed.
+    bool readFrom(Connection& c) {
+        char buf[16384];
+        size_t cap = limits_.head.max_head_bytes + limits_.head.max_body_bytes + 65536;
+        while (true) {
+            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            if (n > 0) {
+                if (c.state == Connection::State::Lingering) {
+                    c.lingered += static_cast<size_t>(n);
+                    if (c.lingered > limits_.linger_bytes) {
+                        close(c);
+                        return false;
+                    }
+                    continue;
+                }
+                c.in.append(buf, static_cast<size_t>(n));
+                if (c.in.size() > cap)
+                    break;  // the parser refuses it; stop buffering
+                continue;
+            }
+            if (n == 0) {
+                c.read_eof = true;
+                if (c.state == Connection::State::Lingering) {
+                    close(c);
+                    return false;
+                }
+                break;
+            }
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            close(c);
+            return false;
+        }
+        return true;
+    }
+
+    // Moves a connection through its request as far as the buffered bytes allow.
+    void advance(Connection& c) {
+        using S = Connection::State;
+        if (c.state == S::Idle) {
+            if (c.in.empty()) {
+                if (c.read_eof)
+                    close(c);
+                else
+                    updateInterest(c);
+                return;
+            }
+            auto now = Clock::now();
+            c.state = S::Head;
+            c.request_deadline = now + std::chrono::milliseconds(limits_.request_timeout_ms);
+            c.deadline = now + std::chrono::milliseconds(limits_.head_timeout_ms);
+        }
+        if (c.state == S::Head) {
+            auto p = parseRequestHead(c.in, limits_.head);
+            if (p.status == HeadParse::Status::Incomplete) {
+                if (c.read_eof)
+                    close(c);
+                else
+                    updateInterest(c);
+                return;
+            }
+            if (p.status == HeadParse::Status::Invalid) {
+                respondEarly(c, p.error.status, p.error.message, false);
+                return;
+            }
+            c.in.erase(0, p.consumed);
+            c.head = std::move(p.head);
+            ParseError err;
+            c.framing = bodyFraming(c.head, limits_.head, err);
+            if (err) {
+                respondEarly(c, err.status, err.message, isApi(c.head.target));
+                return;
+            }
+            c.body.clear();
+            c.chunked = ChunkedDecoder(limits_.head.max_body_bytes);
+            c.state = S::Body;
+            c.deadline = c.request_deadline;
+            // Decided above, before the client sends the body: a refused body is never sent.
+            if (c.framing.expect_continue && c.in.empty())
+                c.out.append("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        if (c.state == S::Body) {
+            if (c.framing.kind == BodyFraming::Kind::Length) {
+                auto need = static_cast<size_t>(c.framing.length) - c.body.size();
+                auto take = std::min(need, c.in.size());
+                c.body.append(c.in, 0, take);
+                c.in.erase(0, take);
+                if (c.body.size() < c.framing.length) {
+                    waitForMore(c);
+                    return;
+                }
+            } else if (c.framing.kind == BodyFraming::Kind::Chunked) {
+                ParseError err;
+                bool done = c.chunked.feed(c.in, c.body, err);
+                if (err) {
+                    respondEarly(c, err.status, err.message, isApi(c.head.target));
+                    return;
+                }
+                if (!done) {
+                    waitForMore(c);
+                    return;
+                }
+            }
+            dispatch(c);
+        }
+    }
+
+    void waitForMore(Connection& c) {
+        if (c.read_eof) {
+            close(c);
+            return;
+        }
+        if (!c.out.empty() && !flush(c))
+            return;
+        updateInterest(c);
+    }
+
+    void dispatch(Connection& c) {
+        {
+            std::lock_guard lock(jobs_mu_);
+            if (jobs_.size() >= limits_.max_queued_requests) {
+                spdlog::warn("request queue full ({} waiting): answering 503",
+                             limits_.max_queued_requests);
+            } else {
+                jobs_.push_back(Job{c.id, std::move(c.head), std::move(c.body), c.peer,
+                                    c.framing.keep_alive && !c.read_eof});
+                c.state = Connection::State::Dispatched;
+            }
+        }
+        if (c.state != Connection::State::Dispatched) {
+            respondEarly(c, 503, "server busy, try again shortly", isApi(c.head.target), 1);
+            return;
+        }
+        jobs_cv_.notify_one();
+        c.head = RequestHead{};
+        if (c.in.capacity() > 65536 && c.in.size() < 4096)
+            c.in.shrink_to_fit();
+        updateInterest(c);
+    }
+
+    // The server's own answer to a request it will not pass on (bad head, too large, timed
+    // out, busy). The connection closes afterwards; what the client still sends is drained
+    // for a while first, so it reads this answer instead of a reset.
+    void respondEarly(Connection& c, int status, const std::string& message, bool json,
+                      int retry_after = 0) {
+        c.out.append(errorResponse(status, message, true, json, retry_after));
+        c.state = Connection::State::Writing;
+        c.close_after_write = true;
+        c.linger_after_write = true;
+        c.deadline = Clock::now() + std::chrono::milliseconds(limits_.write_timeout_ms);
+        flush(c);
+    }
+
+    // Writes what is pending. Returns false when the connection was closed.
+    bool flush(Connection& c) {
+        while (c.out_off < c.out.size()) {
+            ssize_t n =
+                ::send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+            if (n > 0) {
+                c.out_off += static_cast<size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                updateInterest(c);
+                return true;
+            }
+            close(c);
+            return false;
+        }
+        c.out.clear();
+        c.out_off = 0;
+        if (c.state == Connection::State::Writing)
+            return finishWrite(c);
+        updateInterest(c);
+        return true;
+    }
+
+    bool finishWrite(Connection& c) {
+        if (c.close_after_write) {
+            if (c.linger_after_write && !c.read_eof) {
+                ::shutdown(c.fd, SHUT_WR);
+                c.state = Connection::State::Lingering;
+                c.in.clear();
+                c.deadline = Clock::now() + std::chrono::milliseconds(limits_.linger_ms);
+                updateInterest(c);
+                return true;
+            }
+            close(c);
+            return false;
+        }
+        c.state = Connection::State::Idle;
+        c.deadline = Clock::now() + std::chrono::milliseconds(limits_.keepalive_timeout_ms);
+        auto id = c.id;
+        advance(c);  // a pipelined request may already be buffered; may close `c`
+        return conns_.count(id) > 0;
+    }
+
+    void drainCompletions() {
+        uint64_t count;
+        [[maybe_unused]] auto r = ::read(wake_fd_, &count, sizeof count);
+        std::vector<Done> done;
+        {
+            std::lock_guard lock(done_mu_);
+            done.swap(done_);
+        }
+        for (auto& d : done) {
+            auto it = conns_.find(d.conn_id);
+            if (it == conns_.end())
+                continue;
+            auto& c = *it->second;
+            if (c.dead) {
+                close(c);
+                continue;
+            }
+            c.out.append(d.bytes);
+            c.state = Connection::State::Writing;
+            c.close_after_write = d.close || c.read_eof;
+            c.linger_after_write = false;
+            c.deadline = Clock::now() + std::chrono::milliseconds(limits_.write_timeout_ms);
+            flush(c);
+        }
+    }
+
+    // Deadlines: a request that has not arrived in time gets 408; idle, stuck-writing and
+    // lingering connections are closed.
+    void sweep() {
+        if (!listening_)
+            setListening(true);
+        auto now = Clock::now();
+        std::vector<uint64_t> expired;
+        for (auto& [id, c] : conns_)
+            if (c->state != Connection::State::Dispatched && now >= c->deadline)
+                expired.push_back(id);
+        for (auto id : expired) {
+            auto& c = *conns_.at(id);
+            if (c.state == Connection::State::Head || c.state == Connection::State::Body)
+                sendAndForget(c.fd, errorResponse(408, "request timed out", true, false));
+            close(c);
+        }
+    }
+
+    void updateInterest(Connection& c) {
+        using S = Connection::State;
+        uint32_t want = 0;
+        bool reading = c.state == S::Idle || c.state == S::Head || c.state == S::Body ||
+                       c.state == S::Lingering;
+        if (reading && !c.read_eof)
+            want |= EPOLLIN | EPOLLRDHUP;
+        if (c.out_off < c.out.size())
+            want |= EPOLLOUT;
+        if (want != c.interest) {
+            epoll_event ev{};
+            ev.events = want;
+            ev.data.u64 = c.id;
+            ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+            c.interest = want;
+        }
+    }
+
+    void close(Connection& c) {
+        unwatch(c);
+        ::close(c.fd);
+        if (auto it = per_client_.find(c.peer); it != per_client_.end() && --it->second == 0)
+            per_client_.erase(it);
+        conns_.erase(c.id);  // destroys c
+    }
+
+    void watch(int fd, uint64_t id, uint32_t events) {
+        epoll_event ev{};
+        ev.events = events;
+        ev.data.u64 = id;
+        if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0)
+            throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+    }
+
+    void unwatch(Connection& c) {
+        if (c.watched) {
+            ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
+            c.watched = false;
+        }
+    }
+
+    void setListening(bool on) {
+        epoll_event ev{};
+        ev.events = on ? static_cast<uint32_t>(EPOLLIN) : 0u;
+        ev.data.u64 = kListenId;
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+        listening_ = on;
+    }
+
+    void wake() {
+        uint64_t one = 1;
+        [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof one);
+    }
+
+    static bool isApi(const std::string& target) { return target.rfind("/api/", 0) == 0; }
+
+    // ---- workers: run complete requests, never touch sockets ----
+
+    void workerMain() {
+        while (true) {
+            Job job;
+            {
+                std::unique_lock lock(jobs_mu_);
+                jobs_cv_.wait(lock, [&] { return jobs_closed_ || !jobs_.empty(); });
+                if (jobs_.empty())
+                    return;
+                job = std::move(jobs_.front());
+                jobs_.pop_front();
+            }
+            bool keep_alive = job.keep_alive && !stopping_;
+            std::string bytes;
+            try {
+                auto req =
+                    buildRequest(std::move(job.head), std::move(job.body), job.peer, trusted_);
+                HttpResponse res;
+                Dispatcher(app_).dispatch(req, res);
+                bytes = serializeResponse(res, keep_alive, req.method == "HEAD");
+            } catch (const std::exception& e) {
+                spdlog::error("request failed outside the dispatcher: {}", e.what());
+                bytes = errorResponse(500, "internal error", !keep_alive, false);
+            }
+            {
+                std::lock_guard lock(done_mu_);
+                done_.push_back(Done{job.conn_id, std::move(bytes), !keep_alive});
+            }
+            wake();
+        }
+    }
+
+    App& app_;
+    ServerLimits limits_;
+    AddressSet trusted_;
+    int workers_;
+    int listen_fd_ = -1;
+    int epoll_fd_ = -1;
+    int wake_fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::thread loop_thread_;
+    std::vector<std::thread> worker_threads_;
+    std::mutex jobs_mu_;
+    std::condition_variable jobs_cv_;
+    std::deque<Job> jobs_;
+    bool jobs_closed_ = false;
+    std::mutex done_mu_;
+    std::vector<Done> done_;
+    // Owned by the loop thread alone.
+    std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;
+    std::unordered_map<std::string, size_t> per_client_;
+    uint64_t next_id_ = 2;
+    bool listening_ = true;
+};
+
+HttpServer::HttpServer(App& app, int port, int workers)
+    : HttpServer(app, port, workers, ServerLimits::fromEnvironment()) {}
+
+HttpServer::HttpServer(App& app, int port, int workers, ServerLimits limits)
+    : HttpServer(app, port, workers, limits, app.config().trusted_proxies) {}
+
+HttpServer::HttpServer(App& app, int port, int workers, ServerLimits limits,
+                       AddressSet trusted_proxies)
+    : impl_(std::make_unique<Impl>(app, port, workers, limits, std::move(trusted_proxies))) {}
+
+HttpServer::~HttpServer() = default;
 
 void HttpServer::start() {
-    server_->start();
+    impl_->start();
 }
 
 void HttpServer::stop() {
-    if (server_)
-        server_->stopAll(true);
+    impl_->stop();
 }
 
 int HttpServer::port() const {
-    return server_->port();
+    return impl_->port();
 }
 
 }  // namespace agora

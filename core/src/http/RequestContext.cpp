@@ -186,8 +186,11 @@ void RequestContext::redirect(const std::string& location, int status) {
 
 void RequestContext::setCookie(const std::string& name, const std::string& value,
                                int max_age_seconds) {
-    res_.header("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" +
-                                  std::to_string(max_age_seconds) + "; HttpOnly; SameSite=Lax");
+    // Secure when the visitor came over HTTPS (as a trusted proxy reports it): a cookie set
+    // over TLS is never sent back in clear.
+    res_.header("Set-Cookie", name + "=" + value +
+                                  "; Path=/; Max-Age=" + std::to_string(max_age_seconds) +
+                                  "; HttpOnly; SameSite=Lax" + (req_.secure ? "; Secure" : ""));
 }
 
 void RequestContext::flash(const std::string& message) {

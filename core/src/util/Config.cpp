@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 
 namespace agora {
 
@@ -74,6 +75,15 @@ Config Config::load() {
     }
     if (auto w = env("AGORA_WORKERS"); !w.empty())
         c.workers = std::atoi(w.c_str());
+    // A bad list is an error at start, never a silently empty (or open) one.
+    try {
+        c.trusted_proxies = AddressSet::parse(pick("AGORA_TRUSTED_PROXIES"));
+        if (auto m = pick("AGORA_METRICS_ALLOW"); !m.empty())
+            c.metrics_allow = AddressSet::parse(m);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("AGORA_TRUSTED_PROXIES / AGORA_METRICS_ALLOW: ") +
+                                 e.what());
+    }
     return c;
 }
 

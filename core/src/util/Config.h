@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "util/AddressSet.h"
+
 namespace agora {
 
 // Where Agora finds its servers and files. AGORA_* environment variables win; otherwise the
@@ -14,6 +16,11 @@ struct Config {
     std::filesystem::path root;        // checkout: migrations/, themes/, tenants/
     std::filesystem::path plugin_dir;  // the only folder plugins are loaded from
     int workers = 0;                   // 0 = derive from cores
+    // Proxies whose X-Forwarded-For/-Proto are believed (AGORA_TRUSTED_PROXIES); none by
+    // default, so no visitor can choose the address rate limits and logs see.
+    AddressSet trusted_proxies;
+    // Who may read /metrics (AGORA_METRICS_ALLOW), checked against the client address.
+    AddressSet metrics_allow = AddressSet::parse("127.0.0.1, ::1");
 
     static Config load();
 };

@@ -28,9 +28,7 @@ json accountJson(db::PgConnection& c, int64_t account_id) {
 
 // Only same-site relative paths: an open redirect would make the login page a phishing aid.
 std::string safeNext(const std::string& next) {
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
-        return "/";
-    return next;
+    return sameSitePath(next) ? next : "/";
 }
 
 void startCookieSession(RequestContext& ctx, int64_t account_id) {

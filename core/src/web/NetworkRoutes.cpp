@@ -1,5 +1,7 @@
 #include "web/NetworkRoutes.h"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 namespace agora {
@@ -17,7 +19,8 @@ bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
             lease->exec("SELECT 1");
             pg_ok = true;
         } catch (const std::exception& e) {
-            checks["postgresql_error"] = e.what();
+            // Logged, not shown: the reason names hosts, ports and roles.
+            spdlog::warn("/healthz: PostgreSQL check failed: {}", e.what());
         }
         bool redis_ok = app.redis().available();
         checks["postgresql"] = pg_ok ? "ok" : "down";
@@ -31,11 +34,10 @@ bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
     }
     if (req.path == "/metrics") {
         route_name = "/metrics";
-        // Labels name every tenant: only the host itself (or a scraper behind the local proxy)
-        // may read them, never a visitor on some community's host.
-        bool local = req.remote == "127.0.0.1" || req.remote == "::1" ||
-                     req.remote.rfind("::ffff:127.", 0) == 0;
-        if (!local || !req.header("x-forwarded-for").empty()) {
+        // Labels name every tenant: only the clients on the explicit allow-list may read them.
+        // `remote` comes from X-Forwarded-For only when the peer is a configured trusted proxy,
+        // so no header a visitor sends can put them on the list.
+        if (!app.config().metrics_allow.contains(req.remote)) {
             res.status = 404;
             res.content_type = "text/plain; charset=utf-8";
             res.body = "no community is served at this address\n";

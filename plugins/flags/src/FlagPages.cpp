@@ -1,6 +1,8 @@
 // HTML pages: the flag form for a post or comment, the moderators' dashboard /mod/flags, a
 // member's own flags (/flags/mine) and the admins' flag types (/admin/flag-types). Every page
 // works without JavaScript; form posts redirect back with a flash message.
+#include <cctype>
+
 #include "FlagActions.h"
 #include "Registration.h"
 
@@ -19,11 +21,24 @@ std::string ageText(const json& seconds) {
     return std::to_string(s / 86400) + " d ago";
 }
 
-// Anonymous visitors of a page go to the login form and come back.
+// Anonymous visitors of a page go to the login form and come back. The path is
+// percent-encoded into the query: it is decoded, and may hold anything a link can carry.
 bool sendToLogin(const Call& call, const AgoraRequest& req) {
     if (req.viewer_id)
         return false;
-    call.redirect(std::string("/login?next=") + req.path);
+    static const char* hex = "0123456789ABCDEF";
+    std::string next;
+    for (const char* p = req.path; *p; ++p) {
+        auto c = static_cast<unsigned char>(*p);
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            next += static_cast<char>(c);
+        } else {
+            next += '%';
+            next += hex[c >> 4];
+            next += hex[c & 15];
+        }
+    }
+    call.redirect("/login?next=" + next);
     return true;
 }
 
