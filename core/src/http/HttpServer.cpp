@@ -193,15 +193,14 @@ private:
             }
             std::string peer = peerAddress(addr);
             if (conns_.size() >= limits_.max_connections) {
-                sendAndForget(fd,
-                              errorResponse(503, "server busy, try again shortly", true, false, 1));
+                sendAndForget(fd, errorResponse(503, "server busy, try again shortly", true, 1));
                 ::close(fd);
                 continue;
             }
             auto& count = per_client_[peer];
             if (count >= limits_.max_connections_per_client && !trusted_.contains(peer)) {
-                sendAndForget(fd, errorResponse(429, "too many connections from your address", true,
-                                                false, 1));
+                sendAndForget(
+                    fd, errorResponse(429, "too many connections from your address", true, 1));
                 ::close(fd);
                 continue;
             }
@@ -306,7 +305,7 @@ private:
                 return;
             }
             if (p.status == HeadParse::Status::Invalid) {
-                respondEarly(c, p.error.status, p.error.message, false);
+                respondEarly(c, p.error.status, p.error.message);
                 return;
             }
             c.in.erase(0, p.consumed);
@@ -314,7 +313,7 @@ private:
             ParseError err;
             c.framing = bodyFraming(c.head, limits_.head, err);
             if (err) {
-                respondEarly(c, err.status, err.message, isApi(c.head.target));
+                respondEarly(c, err.status, err.message);
                 return;
             }
             c.body.clear();
@@ -339,7 +338,7 @@ private:
                 ParseError err;
                 bool done = c.chunked.feed(c.in, c.body, err);
                 if (err) {
-                    respondEarly(c, err.status, err.message, isApi(c.head.target));
+                    respondEarly(c, err.status, err.message);
                     return;
                 }
                 if (!done) {
@@ -374,7 +373,7 @@ private:
             }
         }
         if (c.state != Connection::State::Dispatched) {
-            respondEarly(c, 503, "server busy, try again shortly", isApi(c.head.target), 1);
+            respondEarly(c, 503, "server busy, try again shortly", 1);
             return;
         }
         jobs_cv_.notify_one();
@@ -387,9 +386,8 @@ private:
     // The server's own answer to a request it will not pass on (bad head, too large, timed
     // out, busy). The connection closes afterwards; what the client still sends is drained
     // for a while first, so it reads this answer instead of a reset.
-    void respondEarly(Connection& c, int status, const std::string& message, bool json,
-                      int retry_after = 0) {
-        c.out.append(errorResponse(status, message, true, json, retry_after));
+    void respondEarly(Connection& c, int status, const std::string& message, int retry_after = 0) {
+        c.out.append(errorResponse(status, message, true, retry_after));
         c.state = Connection::State::Writing;
         c.close_after_write = true;
         c.linger_after_write = true;
@@ -482,7 +480,7 @@ private:
         for (auto id : expired) {
             auto& c = *conns_.at(id);
             if (c.state == Connection::State::Head || c.state == Connection::State::Body)
-                sendAndForget(c.fd, errorResponse(408, "request timed out", true, false));
+                sendAndForget(c.fd, errorResponse(408, "request timed out", true));
             close(c);
         }
     }
@@ -541,8 +539,6 @@ private:
         [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof one);
     }
 
-    static bool isApi(const std::string& target) { return target.rfind("/api/", 0) == 0; }
-
     // ---- workers: run complete requests, never touch sockets ----
 
     void workerMain() {
@@ -566,7 +562,7 @@ private:
                 bytes = serializeResponse(res, keep_alive, req.method == "HEAD");
             } catch (const std::exception& e) {
                 spdlog::error("request failed outside the dispatcher: {}", e.what());
-                bytes = errorResponse(500, "internal error", !keep_alive, false);
+                bytes = errorResponse(500, "internal error", !keep_alive);
             }
             {
                 std::lock_guard lock(done_mu_);

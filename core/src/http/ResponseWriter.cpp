@@ -138,7 +138,7 @@ std::string serializeResponse(const HttpResponse& res, bool keep_alive, bool hea
         }
     }
     if (!safe)
-        return errorResponse(500, "internal error", !keep_alive, false);
+        return errorResponse(500, "internal error", !keep_alive);
 
     std::string out;
     out.reserve(512 + (head_only ? 0 : res.body.size()));
@@ -171,24 +171,19 @@ std::string serializeResponse(const HttpResponse& res, bool keep_alive, bool hea
     return out;
 }
 
-std::string errorResponse(int status, std::string_view message, bool close, bool json,
+std::string errorResponse(int status, std::string_view message, bool close,
                           int retry_after_seconds) {
     HttpResponse res;
     res.status = status;
-    if (json) {
-        res.content_type = "application/json";
-        std::string code = status == 413   ? "too_large"
-                           : status == 429 ? "rate_limited"
-                           : status == 408 ? "timeout"
-                           : status == 503 ? "unavailable"
-                           : status >= 500 ? "internal"
-                                           : "bad_request";
-        res.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(
-            -1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } else {
-        res.content_type = "text/plain; charset=utf-8";
-        res.body = std::string(message) + "\n";
-    }
+    res.content_type = "application/json";
+    std::string code = status == 413   ? "too_large"
+                       : status == 429 ? "rate_limited"
+                       : status == 408 ? "timeout"
+                       : status == 503 ? "unavailable"
+                       : status >= 500 ? "internal"
+                                       : "bad_request";
+    res.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (retry_after_seconds > 0)
         res.header("Retry-After", std::to_string(retry_after_seconds));
     // Messages here are the server's own constants, never request data: safe by construction.

@@ -18,9 +18,10 @@ bool safeHeaderValue(std::string_view value);
 // added unless the response set its own.
 std::string serializeResponse(const HttpResponse& res, bool keep_alive, bool head_only = false);
 
-// A short text/plain (or JSON for /api paths) error the server answers itself, before any
-// handler runs: 400, 408, 413, 429, 431, 503… Always closes the connection when `close`.
-std::string errorResponse(int status, std::string_view message, bool close, bool json,
+// An error the server answers itself, before any handler runs (400, 408, 413, 429, 431,
+// 503…), in the API's error shape {"error": {"code", "message"}} whatever the path: there is
+// no tenant page to render yet, and every client reads it.
+std::string errorResponse(int status, std::string_view message, bool close,
                           int retry_after_seconds = 0);
 
 const char* reasonPhrase(int status);

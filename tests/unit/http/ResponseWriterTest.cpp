@@ -57,13 +57,13 @@ TEST(ResponseWriterTest, HeadRequestsGetNoBody) {
     EXPECT_EQ(wire.substr(wire.size() - 4), "\r\n\r\n");
 }
 
-TEST(ResponseWriterTest, ErrorResponsesAreJsonForTheApi) {
-    auto wire = errorResponse(413, "request body over 1024 KiB", true, true);
+TEST(ResponseWriterTest, ErrorResponsesAreJsonInTheApisShape) {
+    auto wire = errorResponse(413, "request body over 1024 KiB", true);
     EXPECT_EQ(wire.rfind("HTTP/1.1 413 Content Too Large\r\n", 0), 0u);
     EXPECT_NE(wire.find("Connection: close\r\n"), std::string::npos);
     EXPECT_NE(wire.find(R"({"error":{"code":"too_large","message":"request body over 1024 KiB"}})"),
               std::string::npos);
-    auto busy = errorResponse(429, "slow down", true, false, 3);
+    auto busy = errorResponse(429, "slow down", true, 3);
     EXPECT_NE(busy.find("Retry-After: 3\r\n"), std::string::npos);
 }
 
