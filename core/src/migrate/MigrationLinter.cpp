@@ -41,10 +41,11 @@ const std::vector<LintRule> kRules = {
      "VALIDATE CONSTRAINT col_not_null (doesn't block writes); SET NOT NULL in a later step is "
      "then instant"},
     {"constraint-not-valid",
-     "ADD CONSTRAINT CHECK / FOREIGN KEY on an existing table checks every row while holding a "
-     "lock that blocks writes",
+     "ADD CONSTRAINT CHECK / FOREIGN KEY on an existing table (or CHECK / REFERENCES written "
+     "inline in ADD COLUMN) checks every row while holding a lock that blocks writes",
      "add it with NOT VALID (checks new rows only), then VALIDATE CONSTRAINT in a later step: "
-     "validation takes a lock that lets reads and writes through"},
+     "validation takes a lock that lets reads and writes through; for a new column, add it "
+     "plain and ADD CONSTRAINT ... NOT VALID after"},
     {"type-change",
      "ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an ACCESS EXCLUSIVE lock "
      "unless the types are binary-compatible",
@@ -1161,6 +1162,7 @@ private:
         }
         bool has_default = false, not_null = false;
         std::string index_word;  // UNIQUE or PRIMARY KEY written inline
+        std::string constraint;  // CHECK or REFERENCES written inline
         int depth = 0;
         for (size_t i = c.pos(); i < end; ++i) {
             if (t[i].punct("("))
@@ -1195,6 +1197,8 @@ private:
                 }
             } else if (t[i].is("NOT") && i + 1 < end && t[i + 1].is("NULL")) {
                 not_null = true;
+            } else if (t[i].is("CHECK") || t[i].is("REFERENCES")) {
+                constraint = t[i].upper;
             } else if (t[i].is("UNIQUE")) {
                 index_word = "UNIQUE";
             } else if (t[i].is("PRIMARY")) {
@@ -1205,6 +1209,12 @@ private:
             flag("index-not-concurrent", line,
                  "ADD COLUMN " + where + " ... " + index_word +
                      " builds its index under an ACCESS EXCLUSIVE lock");
+        // An inline constraint is validated at once, with no NOT VALID to ask for: every row is
+        // checked under the ALTER's lock (and both tables' for a foreign key).
+        if (!constraint.empty())
+            flag("constraint-not-valid", line,
+                 "ADD COLUMN " + where + " ... " + constraint +
+                     " checks every existing row under a lock that blocks writes");
         if (not_null && !has_default)
             flag("not-null-without-default", line,
                  "ADD COLUMN " + where +
