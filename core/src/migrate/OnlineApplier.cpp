@@ -61,6 +61,32 @@ bool mayRunLong(const SqlStatement& st) {
     return concurrent(st) || (!st.tokens.empty() && st.tokens[0].is("DO"));
 }
 
+// Which statement_timeout the applier's default reaches in a step, for the report: a
+// transactional step's own SET overrides it; in a no-transaction step it covers the statements
+// before the step's own SET that may not run long.
+void describeStatementTimeout(StepResult& res, const SqlScript& script, bool transactional,
+                              std::optional<int64_t> rehearsed, int64_t value) {
+    bool own = false, given = false;
+    for (const auto& st : script.statements()) {
+        if (mentionsSetting(st, "statement_timeout")) {
+            own = true;
+            if (!transactional)
+                break;
+            continue;
+        }
+        bool setting = !st.tokens.empty() && (st.tokens[0].is("SET") || st.tokens[0].is("RESET"));
+        if (!setting && (transactional || !mayRunLong(st)))
+            given = true;
+    }
+    if (given && !(transactional && own)) {
+        res.statement_timeout_ms = value;
+        res.statement_timeout_source = rehearsed ? "rehearsal" : "default";
+    } else {
+        res.statement_timeout_ms = 0;
+        res.statement_timeout_source = own ? "step" : "none";
+    }
+}
+
 // CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...: the index name.
 std::string concurrentIndexName(const SqlStatement& st) {
     const auto& t = st.tokens;
@@ -94,7 +120,8 @@ json StepResult::toJson() const {
               {"total_ms", total_ms},
               {"attempts", attempts},
               {"lock_timeouts", lock_timeouts},
-              {"statement_timeout_ms", statement_timeout_ms}};
+              {"statement_timeout_ms", statement_timeout_ms},
+              {"statement_timeout_source", statement_timeout_source}};
     if (!dropped_invalid_indexes.empty())
         j["dropped_invalid_indexes"] = dropped_invalid_indexes;
     if (!shadow.is_null())
@@ -214,7 +241,9 @@ StepResult OnlineApplier::runTransactional(const std::string& schema, const Step
     std::optional<int64_t> rehearsed;
     if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
         rehearsed = it->second;
-    res.statement_timeout_ms = statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    int64_t statement_timeout =
+        statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    describeStatementTimeout(res, script, true, rehearsed, statement_timeout);
     for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
         if (attempt > 1)
             sleepBackoff(attempt);
@@ -234,7 +263,7 @@ StepResult OnlineApplier::runTransactional(const std::string& schema, const Step
             conn_.exec(
                 "SET LOCAL search_path TO " + conn_.quoteIdent(schema) +
                 ", public; SET LOCAL lock_timeout = " + std::to_string(options_.max_lock_ms) +
-                "; SET LOCAL statement_timeout = " + std::to_string(res.statement_timeout_ms));
+                "; SET LOCAL statement_timeout = " + std::to_string(statement_timeout));
             for (const auto& st : script.statements()) {
                 line = st.line;
                 conn_.exec(st.sql);
@@ -292,7 +321,9 @@ StepResult OnlineApplier::runStatements(const std::string& schema, const Step& s
     std::optional<int64_t> rehearsed;
     if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
         rehearsed = it->second;
-    res.statement_timeout_ms = statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    int64_t statement_timeout =
+        statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    describeStatementTimeout(res, script, false, rehearsed, statement_timeout);
     bool own_statement_timeout = false;  // the step set one: leave it alone from then on
     try {
         conn_.exec("SET search_path TO " + schema_q +
@@ -301,7 +332,7 @@ StepResult OnlineApplier::runStatements(const std::string& schema, const Step& s
         for (const auto& st : script.statements()) {
             if (!own_statement_timeout)
                 conn_.exec("SET statement_timeout = " +
-                           std::to_string(mayRunLong(st) ? 0 : res.statement_timeout_ms));
+                           std::to_string(mayRunLong(st) ? 0 : statement_timeout));
             if (mentionsSetting(st, "statement_timeout"))
                 own_statement_timeout = true;
             std::string index = concurrentIndexName(st);

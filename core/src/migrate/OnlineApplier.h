@@ -45,7 +45,11 @@ struct StepResult {
     int64_t total_ms = 0;     // including failed attempts and backoff
     int attempts = 0;
     int lock_timeouts = 0;
-    int64_t statement_timeout_ms = 0;  // the default the applier gave the step (0: none)
+    // The statement_timeout the applier gave the step's statements (0: none) and where it came
+    // from: "rehearsal", "default", "step" (the step sets its own) or "none" (only statements
+    // that may run long: CONCURRENTLY, DO).
+    int64_t statement_timeout_ms = 0;
+    std::string statement_timeout_source;
     std::vector<std::string> dropped_invalid_indexes;
     std::string error;
     std::string sqlstate;

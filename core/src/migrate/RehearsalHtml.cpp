@@ -71,6 +71,17 @@ const char* waitColour(const std::string& who) {
     return "#6b7280";
 }
 
+// What the applier gave the step: its default (from the rehearsal or the fallback), the step's
+// own SET, or nothing (concurrent builds, DO blocks).
+std::string statementTimeout(const json& s) {
+    std::string source = str(s, "statement_timeout_source");
+    if (source == "step")
+        return "the step's own";
+    if (source == "none" || i64(s, "statement_timeout_ms") == 0)
+        return "none";
+    return ms(i64(s, "statement_timeout_ms")) + (source.empty() ? "" : " (" + source + ")");
+}
+
 constexpr int kWidth = 960, kLabel = 300, kRow = 18, kPlot = kWidth - kLabel - 20;
 
 // One step's timeline: the locks the applier held, then every wait, on the step's own axis.
@@ -192,11 +203,10 @@ std::string Rehearsal::renderHtml(const json& report) {
           << (sok ? "ok'>ok" : "bad'>FAILED") << (i64(s, "lock_timeouts") ? " (retried)" : "")
           << "</td><td>" << ms(i64(s, "duration_ms")) << "</td><td>"
           << ms(i64(s, "estimated_prod_ms")) << " (&times;" << s.value("scale", 1.0) << ")</td><td>"
-          << (i64(s, "statement_timeout_ms") ? ms(i64(s, "statement_timeout_ms")) : "none")
-          << "</td><td>" << esc(rewritten.empty() ? "-" : rewritten) << "</td><td>"
-          << i64(rows, "inserted") << "/" << i64(rows, "updated") << "/" << i64(rows, "deleted")
-          << "</td><td" << (i == worst_step ? " class='bad'" : "") << ">" << esc(wait)
-          << (i == worst_step ? " &#9664; slowest" : "") << "</td></tr>\n";
+          << statementTimeout(s) << "</td><td>" << esc(rewritten.empty() ? "-" : rewritten)
+          << "</td><td>" << i64(rows, "inserted") << "/" << i64(rows, "updated") << "/"
+          << i64(rows, "deleted") << "</td><td" << (i == worst_step ? " class='bad'" : "") << ">"
+          << esc(wait) << (i == worst_step ? " &#9664; slowest" : "") << "</td></tr>\n";
     }
     h << "</table>\n<p class='key'>Key:<span style='background:#10b981'></span>step"
       << "<span style='background:#111827'></span>lock held by the applier"

@@ -107,6 +107,9 @@ TEST_F(LintGateTest, AStepWithNoSetLinesGetsTheApplierTimeouts) {
     EXPECT_EQ(text("SELECT lt FROM " + schema + ".seen_tx"), "500ms");
     EXPECT_EQ(seen(schema, "seen_tx"), "1min");  // never rehearsed: the default
     EXPECT_EQ(r.steps.at(0).statement_timeout_ms, 60'000);
+    EXPECT_EQ(r.steps.at(0).statement_timeout_source, "default");
+    EXPECT_EQ(r.steps.at(1).statement_timeout_source, "step");
+    EXPECT_EQ(r.steps.at(2).statement_timeout_source, "default");
     EXPECT_EQ(seen(schema, "seen_own"), "5s");
     EXPECT_EQ(seen(schema, "seen_notx"), "1min");
     EXPECT_EQ(seen(schema, "seen_do"), "0");  // a batched DO block may run long
@@ -132,6 +135,7 @@ TEST_F(LintGateTest, TheStatementTimeoutIsSizedFromTheStepsRehearsal) {
     auto r = cli({"migrate", "apply", "sized", "--json"});
     ASSERT_EQ(r.rc, 0) << r;
     EXPECT_EQ(r.json()["tenants"][0]["steps"][0]["statement_timeout_ms"], 120'000) << r;
+    EXPECT_EQ(r.json()["tenants"][0]["steps"][0]["statement_timeout_source"], "rehearsal");
     EXPECT_EQ(seen(schema, "seen"), "2min");  // three times the estimate
 }
 
