@@ -5,6 +5,8 @@
 #       transaction, on a staging copy (agora tenant stage), with the writer on that copy;
 #   (b) agora migrate apply of the real steps on the tenant itself, with the writer on it;
 #   (c) the rehearsal's estimate (sum of estimated_prod_ms) against (b)'s applied time;
+#   (c) also writes the rehearsal as one self-contained page (timeline of locks and waits per
+#       step): $AGORA_BENCH_HTML, default build/bench-migrate-rehearsal.html;
 #   (e) the writer's own log (written in the transaction of each write) against the final table:
 #       duplicates, missing rows, rows that should be deleted, missed updates.
 # During (a) and (b) a slow transaction holds a read lock (ACCESS SHARE) on posts for 4 s, as a
@@ -154,7 +156,8 @@ run_with_load() {
 
 # (c) first: the rehearsal (refreshes SLUG-staging and applies the steps there).
 log "rehearsing"
-"$AGORA" migrate rehearse "$SLUG" --json >"$BENCH_TMP/rehearse.json"
+HTML_OUT="${AGORA_BENCH_HTML:-$BUILD/bench-migrate-rehearsal.html}"
+"$AGORA" migrate rehearse "$SLUG" --json --html "$HTML_OUT" >"$BENCH_TMP/rehearse.json"
 EST_MS="$(jq '[.steps[].estimated_prod_ms] | add | floor' "$BENCH_TMP/rehearse.json")"
 
 # (a) a fresh copy without the steps, then the naive change on it under load.
@@ -269,3 +272,4 @@ printf '%-44s %-16s %-16s %-10s %s\n' "    should be deleted" "$N_UNDEL" "$R_UND
 printf '%-44s %-16s %-16s %-10s %s\n' "    missed updates" "$N_STALE" "$R_STALE" "0" "$(ok "$R_STALE" 0)"
 printf '%-44s %-16s %-16s %-10s %s\n' "    last_activity_by NULL after apply" "" "$NULLS" "0" "$(ok "$NULLS" 0)"
 printf '%-44s %-16s %-16s %-10s %s\n' "(d) shadow copy+catch-up vs batched UPDATE" "$D_RAW" "$D_SHADOW" ">= 0.75" "$D_RATIO $D_OK"
+echo "rehearsal timeline: $HTML_OUT"

@@ -150,12 +150,13 @@ TEST(MigrationLinter, StoredGeneratedColumnsRewrite) {
 TEST(MigrationLinter, SetNotNullNeedsAValidatedCheckInAnEarlierStep) {
     EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;"),
               Rules{"set-not-null"});
-    // Same step is not enough: the check must already be validated when the step starts.
+    // Added and validated in the same step: the validation scans under the ADD's ACCESS
+    // EXCLUSIVE lock. That is the finding (SET NOT NULL itself then uses the check).
     EXPECT_EQ(
         errors(kTimeouts + "ALTER TABLE posts ADD CONSTRAINT title_nn CHECK (title IS NOT NULL) "
                            "NOT VALID;\nALTER TABLE posts VALIDATE CONSTRAINT title_nn;\n"
                            "ALTER TABLE posts ALTER COLUMN title SET NOT NULL;"),
-        Rules{"set-not-null"});
+        Rules{"validate-in-same-step"});
 
     std::vector<Step> steps = {
         Migrator::makeStep("001_posts.sql", "CREATE TABLE posts (title text);"),
@@ -189,9 +190,10 @@ TEST(MigrationLinter, ConstraintsOnExistingTablesNeedNotValid) {
     EXPECT_EQ(errors(kTimeouts +
                      "ALTER TABLE posts ADD CONSTRAINT score_ok CHECK (score > -100) NOT VALID;\n"
                      "ALTER TABLE posts ADD CONSTRAINT posts_author FOREIGN KEY (author_id) "
-                     "REFERENCES members (id) NOT VALID;\n"
-                     "ALTER TABLE posts VALIDATE CONSTRAINT score_ok;"),
+                     "REFERENCES members (id) NOT VALID;"),
               Rules{});
+    // VALIDATE belongs in a later step (validate-in-same-step); in its own step it is fine.
+    EXPECT_EQ(errors(kTimeouts + "ALTER TABLE posts VALIDATE CONSTRAINT score_ok;"), Rules{});
     EXPECT_EQ(errors("CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_ok CHECK (a > 0);"),
               Rules{});
 }
@@ -247,8 +249,7 @@ TEST(MigrationLinter, AShadowStepMayRewriteItsTableButNothingElse) {
     // Another table in a shadow step would be changed live.
     EXPECT_EQ(errors("-- agora:shadow posts\n" + body +
                      "ALTER TABLE members ALTER COLUMN karma TYPE bigint;\n"),
-              (Rules{"shadow-scope", "missing-lock-timeout", "missing-statement-timeout",
-                     "type-change"}));
+              (Rules{"shadow-scope", "type-change"}));
     // Dropping columns still breaks running code, shadow or not.
     EXPECT_EQ(errors("-- agora:shadow posts\nALTER TABLE posts DROP COLUMN legacy;\n"),
               Rules{"drop-outside-contract"});
@@ -276,19 +277,25 @@ TEST(MigrationLinter, DropsAndRenamesOnlyInContractSteps) {
 }
 
 TEST(MigrationLinter, AlteringAnExistingTableNeedsBothTimeouts) {
-    auto f = lint("ALTER TABLE posts ADD COLUMN x text;");
+    // The applier supplies lock_timeout and statement_timeout to every step: the DDL alone is a
+    // correct step. What the lint refuses is a step that switches one off before it.
+    EXPECT_EQ(errors("ALTER TABLE posts ADD COLUMN x text;"), Rules{});
+    auto f = lint(
+        "RESET lock_timeout;\nRESET statement_timeout;\n"
+        "ALTER TABLE posts ADD COLUMN x text;");
     EXPECT_EQ(errors(f), (Rules{"missing-lock-timeout", "missing-statement-timeout"}));
-    EXPECT_EQ(f[0].line, 1);
-    EXPECT_EQ(errors("SET LOCAL lock_timeout TO '1s';\nALTER TABLE posts ADD COLUMN x text;"),
+    EXPECT_EQ(f[0].line, 3);
+    EXPECT_EQ(errors("SET LOCAL lock_timeout TO '1s';\nSET statement_timeout = 0;\n"
+                     "ALTER TABLE posts ADD COLUMN x text;"),
               Rules{"missing-statement-timeout"});
     EXPECT_EQ(errors("SELECT set_config('lock_timeout', '1s', true);\n"
-                     "SET statement_timeout = 0;\nALTER TABLE posts ADD COLUMN x text;"),
+                     "SET statement_timeout = '1min';\nALTER TABLE posts ADD COLUMN x text;"),
               Rules{});
-    // Set too late: the ALTER already ran without it.
-    EXPECT_EQ(errors("ALTER TABLE posts ADD COLUMN x text;\n" + kTimeouts),
-              (Rules{"missing-lock-timeout", "missing-statement-timeout"}));
+    // Switched off after the ALTER: the ALTER had the applier's timeouts.
+    EXPECT_EQ(errors("ALTER TABLE posts ADD COLUMN x text;\nRESET ALL;"), Rules{});
     // New tables need no timeouts.
-    EXPECT_EQ(errors("CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;"), Rules{});
+    EXPECT_EQ(errors("RESET ALL;\nCREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN b int;"),
+              Rules{});
 }
 
 TEST(MigrationLinter, OptOutsNeedAReasonAndAKnownRule) {

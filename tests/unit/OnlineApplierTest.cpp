@@ -18,6 +18,16 @@ TEST(OnlineApplier, ParsesPostgresDurations) {
     EXPECT_EQ(OnlineApplier::parseDurationMs(""), 0);
 }
 
+TEST(OnlineApplier, StatementTimeoutIsSizedFromTheRehearsal) {
+    // Never rehearsed (a staging copy, --unrehearsed, the rehearsal itself): the default.
+    EXPECT_EQ(OnlineApplier::statementTimeoutMs(std::nullopt, 60'000), 60'000);
+    // Three times the production estimate, at least 10 s, at most an hour.
+    EXPECT_EQ(OnlineApplier::statementTimeoutMs(20'000, 60'000), 60'000);
+    EXPECT_EQ(OnlineApplier::statementTimeoutMs(120, 60'000), 10'000);
+    EXPECT_EQ(OnlineApplier::statementTimeoutMs(40'000, 60'000), 120'000);
+    EXPECT_EQ(OnlineApplier::statementTimeoutMs(7'200'000, 60'000), 3'600'000);
+}
+
 TEST(OnlineApplier, BackoffGrowsExponentiallyUpToTheCapWithJitter) {
     for (int i = 0; i < 50; ++i) {
         int first = OnlineApplier::backoffMs(2, 100, 5000);

@@ -257,6 +257,13 @@ int migrateRehearse(const Args& args) {
     auto report =
         migrate::Rehearsal(app, MigrationPlan::load(app.config().root)).run(slug, options);
     progress.done(report.value("ok", false) ? "done" : "failed");
+    if (auto html = args.get("html")) {
+        std::ofstream out(*html, std::ios::binary | std::ios::trunc);
+        out << migrate::Rehearsal::renderHtml(report);
+        if (!out.flush())
+            throw Error::invalid("html", "cannot write " + *html);
+        std::cerr << "agora migrate rehearse: wrote " << *html << "\n";
+    }
     if (args.has("json"))
         std::cout << report.dump(2) << "\n";
     else
@@ -357,15 +364,17 @@ void addMigrateCommands(std::vector<Command>& commands) {
          {"all", "json", "rules"},
          migrateLint});
     commands.push_back({"migrate rehearse",
-                        "SLUG [--max-lock-ms N] [--no-probe] [--json]",
-                        "stage, apply pending steps to staging, report time, locks, rewrites",
-                        {"max-lock-ms"},
+                        "SLUG [--max-lock-ms N] [--no-probe] [--json] [--html FILE]",
+                        "lint, stage, apply pending steps to staging, report time, locks, "
+                        "rewrites (--html: a self-contained page with the timeline)",
+                        {"max-lock-ms", "html"},
                         {"json", "no-probe"},
                         migrateRehearse});
     commands.push_back({"migrate apply",
                         "SLUG|--all [--max-lock-ms N] [--unrehearsed] [--canary a,b] [--contract] "
                         "[--batch-rows N] [--json]",
-                        "apply pending steps online (rehearsed ones only, unless --unrehearsed)",
+                        "apply pending steps online (linted, and rehearsed ones only unless "
+                        "--unrehearsed)",
                         {"max-lock-ms", "canary", "batch-rows"},
                         {"all", "unrehearsed", "contract", "json"},
                         migrateApply});

@@ -63,6 +63,9 @@ void LockProber::run() {
                     w.mode = kind_ == Kind::Read ? "AccessShareLock" : "RowExclusiveLock";
                     w.who = kind_ == Kind::Read ? "read probe" : "write probe";
                     w.wait_ms = wait;
+                    w.end_ms =
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - epoch_)
+                            .count();
                     w.blocked_by_applier = true;
                     waits_.push_back(std::move(w));
                 }

@@ -74,6 +74,7 @@ void LockSampler::run() {
                     w.mode = mode;
                     w.who = pid == applier_pid_ ? "applier" : "pid " + std::to_string(pid);
                     w.wait_ms = std::max(w.wait_ms, r.i64(i, 4));
+                    w.end_ms = now_ms;
                     w.blocked_by_applier = w.blocked_by_applier || r.boolean(i, 5);
                 }
             }

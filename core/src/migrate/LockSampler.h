@@ -28,6 +28,7 @@ struct LockWait {
     std::string mode;  // the mode it waited for
     std::string who;   // "pid N" (sampled) or "read probe" / "write probe"
     int64_t wait_ms = 0;
+    int64_t end_ms = 0;  // when the wait ended (or was last seen), since the epoch
     bool blocked_by_applier = false;
 };
 

@@ -12,8 +12,9 @@ namespace {
 
 const std::vector<LintRule> kRules = {
     {"index-not-concurrent",
-     "CREATE INDEX (or a UNIQUE/PRIMARY KEY/EXCLUDE constraint, or REINDEX) on an existing table "
-     "blocks every write to it until the index is built",
+     "CREATE INDEX (or a UNIQUE/PRIMARY KEY/EXCLUDE constraint, also written inline in ADD "
+     "COLUMN, or REINDEX) on an existing table blocks every write to it until the index is built "
+     "(ACCESS EXCLUSIVE for a constraint)",
      "use CREATE INDEX CONCURRENTLY in its own step marked `-- agora:no-transaction` (agora "
      "migrate apply drops an INVALID leftover and retries); for a constraint, build the unique "
      "index concurrently first, then ADD CONSTRAINT name UNIQUE USING INDEX idx"},
@@ -40,10 +41,11 @@ const std::vector<LintRule> kRules = {
      "VALIDATE CONSTRAINT col_not_null (doesn't block writes); SET NOT NULL in a later step is "
      "then instant"},
     {"constraint-not-valid",
-     "ADD CONSTRAINT CHECK / FOREIGN KEY on an existing table checks every row while holding a "
-     "lock that blocks writes",
+     "ADD CONSTRAINT CHECK / FOREIGN KEY on an existing table (or CHECK / REFERENCES written "
+     "inline in ADD COLUMN) checks every row while holding a lock that blocks writes",
      "add it with NOT VALID (checks new rows only), then VALIDATE CONSTRAINT in a later step: "
-     "validation takes a lock that lets reads and writes through"},
+     "validation takes a lock that lets reads and writes through; for a new column, add it "
+     "plain and ADD CONSTRAINT ... NOT VALID after"},
     {"type-change",
      "ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an ACCESS EXCLUSIVE lock "
      "unless the types are binary-compatible",
@@ -71,15 +73,64 @@ const std::vector<LintRule> kRules = {
      "add the new column or table, write both, switch reads, then drop the old one in a step "
      "marked `-- agora:phase contract`"},
     {"missing-lock-timeout",
-     "a step that alters an existing table without SET lock_timeout can queue behind a long "
-     "transaction, and every query on that table then queues behind it",
-     "start the step with SET lock_timeout = '500ms' (agora migrate apply retries with backoff "
-     "when it fires)"},
+     "a statement that locks an existing table after the step switched lock_timeout off (RESET, "
+     "DEFAULT) can queue behind a long transaction, and every query on that table then queues "
+     "behind it",
+     "leave lock_timeout to agora migrate apply (500 ms, retried with backoff) or set it to a "
+     "few hundred milliseconds; never reset it in a step"},
     {"missing-statement-timeout",
-     "a step that alters an existing table without SET statement_timeout can hold its locks for "
-     "as long as the work takes",
-     "start the step with SET statement_timeout = '...' sized from the rehearsal (0 only for "
-     "CREATE INDEX CONCURRENTLY and batched work measured in a rehearsal)"},
+     "a statement that locks an existing table after the step switched statement_timeout off "
+     "(0, RESET, DEFAULT) can hold its locks for as long as the work takes",
+     "leave statement_timeout to agora migrate apply (sized from the rehearsal) or set one; 0 "
+     "only before CREATE INDEX CONCURRENTLY or a batched DO block"},
+    {"lock-timeout-too-long",
+     "SET lock_timeout to 0 or more than a few seconds: every query on the table queues behind "
+     "the waiting statement for that long (agora migrate apply caps it at --max-lock-ms anyway)",
+     "drop the SET (the applier's 500 ms with retries is the default) or keep it at 5 s or less"},
+    {"validate-in-same-step",
+     "VALIDATE CONSTRAINT of a constraint added earlier in the same transactional step scans "
+     "the table under the lock the ADD took until the step commits: ACCESS EXCLUSIVE for a "
+     "CHECK, SHARE ROW EXCLUSIVE on both tables for a FOREIGN KEY (writes blocked)",
+     "ADD CONSTRAINT ... NOT VALID in one step, VALIDATE CONSTRAINT in a later step (it then "
+     "takes SHARE UPDATE EXCLUSIVE: reads and writes go on)"},
+    {"not-null-without-default",
+     "ADD COLUMN ... NOT NULL without a DEFAULT fails on every tenant whose table has rows and "
+     "succeeds on empty ones: a rollout that half-applies (an empty staging copy won't show it)",
+     "add the column nullable (or NOT NULL with a constant DEFAULT), backfill it in batches, "
+     "then CHECK (col IS NOT NULL) NOT VALID, VALIDATE, and SET NOT NULL in later steps"},
+    {"drop-index-not-concurrent",
+     "DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the index's table: "
+     "reads and writes wait until it is gone",
+     "DROP INDEX CONCURRENTLY IF EXISTS name in a step marked `-- agora:no-transaction`"},
+    {"truncate",
+     "TRUNCATE takes an ACCESS EXCLUSIVE lock and empties the table on every tenant; with "
+     "CASCADE it silently empties every table that references it too",
+     "DELETE the rows that must go in primary-key batches (a `-- agora:no-transaction` DO "
+     "block); if the table is no longer used, drop it in a contract step"},
+    {"drop-database", "DROP DATABASE in a migration destroys every tenant's data at once",
+     "never from a migration: databases are created and dropped out of band"},
+    {"detach-partition-not-concurrent",
+     "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned "
+     "table: every query on any partition waits",
+     "ALTER TABLE parent DETACH PARTITION child CONCURRENTLY in a `-- agora:no-transaction` "
+     "step (re-run DETACH PARTITION ... FINALIZE if it was interrupted)"},
+    {"domain-check",
+     "CREATE DOMAIN ... CHECK, ALTER DOMAIN ... ADD CONSTRAINT (without NOT VALID), VALIDATE "
+     "CONSTRAINT and SET NOT NULL on a domain scan every column using the domain while holding a "
+     "lock that blocks writes to each of those tables",
+     "put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, VALIDATE in a later "
+     "step); a domain constraint may be added NOT VALID (checks new values only)"},
+    {"transaction-control",
+     "BEGIN, COMMIT, ROLLBACK, SAVEPOINT inside a step: a transactional step already runs in a "
+     "transaction (COMMIT would end it half-way, before its ledger row), a no-transaction step "
+     "runs statement by statement",
+     "remove them; split work that must commit separately into steps, or batch it in a "
+     "`-- agora:no-transaction` DO block"},
+    {"concurrently-not-rerunnable",
+     "CREATE/DROP INDEX CONCURRENTLY without IF [NOT] EXISTS in a no-transaction step: a failed "
+     "step is re-run from its first statement, and the re-run stops at the index the first run "
+     "already created or dropped",
+     "write CREATE INDEX CONCURRENTLY IF NOT EXISTS / DROP INDEX CONCURRENTLY IF EXISTS"},
     {"shadow-scope",
      "a `-- agora:shadow TABLE` step runs its statements against a shadow copy of TABLE; a "
      "statement on another existing table would run against the live one, outside the copy",
@@ -459,15 +510,25 @@ private:
                  what + " in a step that shadows " + *shadow_ +
                      ": it would run against the live table");
         }
-        if (timeouts_checked_)
-            return;
-        timeouts_checked_ = true;
-        if (!lock_timeout_)
+        // The applier gives every step lock_timeout and statement_timeout (docs/migrations.md,
+        // "Apply"): only a step that switches one off leaves a statement without it.
+        if (lock_off_ && !lock_reported_) {
+            lock_reported_ = true;
             flag("missing-lock-timeout", line,
-                 what + " without SET lock_timeout earlier in the step");
-        if (!statement_timeout_)
+                 what + " after lock_timeout was switched off at line " +
+                     std::to_string(lock_off_line_));
+        }
+        // Without a statement_timeout on purpose: a concurrent build (holds nothing that blocks
+        // the application) and batched DO blocks (commit per batch).
+        bool long_ok =
+            stmt_ && (containsWord(stmt_->tokens, 0, stmt_->tokens.size(), "CONCURRENTLY") ||
+                      (!stmt_->tokens.empty() && stmt_->tokens[0].is("DO")));
+        if (statement_off_ && !statement_reported_ && !long_ok) {
+            statement_reported_ = true;
             flag("missing-statement-timeout", line,
-                 what + " without SET statement_timeout earlier in the step");
+                 what + " after statement_timeout was switched off at line " +
+                     std::to_string(statement_off_line_));
+        }
     }
 
     void statement(const SqlStatement& st) {
@@ -490,18 +551,51 @@ private:
         if (c.accept("SET")) {
             if (!c.accept("SESSION"))
                 c.accept("LOCAL");
-            setting(c.peek() ? c.peek()->name() : "");
+            std::string name = c.peek() ? c.peek()->name() : "";
+            c.skip();
+            if (!c.acceptPunct("="))
+                c.accept("TO");
+            setting(name, c.peek(), st.line);
+        } else if (c.accept("RESET")) {
+            if (c.accept("ALL")) {
+                setting("lock_timeout", nullptr, st.line);
+                setting("statement_timeout", nullptr, st.line);
+            } else if (c.peek()) {
+                setting(c.peek()->name(), nullptr, st.line);
+            }
         } else if (c.at("SELECT") || c.at("PERFORM")) {
             // SELECT set_config('lock_timeout', '500ms', false)
-            for (size_t i = 0; i + 2 < t.size(); ++i)
+            for (size_t i = 0; i + 4 < t.size(); ++i)
                 if (t[i].is("SET_CONFIG") && t[i + 1].punct("(") &&
                     t[i + 2].kind == SqlToken::Kind::String)
-                    setting(t[i + 2].text);
+                    setting(t[i + 2].text, &t[i + 4], st.line);
+        } else if (c.at("BEGIN") || c.at("COMMIT") || c.at("ROLLBACK") || c.at("END") ||
+                   c.at("ABORT") || c.at("SAVEPOINT") || c.at("RELEASE") ||
+                   (c.at("START") && c.at("TRANSACTION", 1))) {
+            flag("transaction-control", st.line,
+                 t[0].upper + " inside a step: " +
+                     (step_.transactional
+                          ? "the step already runs in a transaction that ends with its ledger row"
+                          : "a no-transaction step runs its statements one by one"));
+        } else if (c.accept("TRUNCATE")) {
+            truncate(c);
+        } else if (c.accept("COMMENT")) {
+            comment(c);
         } else if (c.accept("CREATE")) {
             create(c);
         } else if (c.accept("ALTER")) {
-            if (c.accept("TABLE"))
+            if (c.accept("TABLE")) {
                 alterTable(c);
+            } else if (c.accept("DOMAIN")) {
+                alterDomain(c);
+            } else if (c.accept("TYPE")) {
+                auto n = c.name();
+                for (size_t i = c.pos(); i + 1 < t.size(); ++i)
+                    if (t[i].is("ADD") && t[i + 1].is("VALUE")) {
+                        touches("ALTER TYPE " + n.value_or("?") + " ADD VALUE", st.line);
+                        break;
+                    }
+            }
         } else if (c.accept("DROP")) {
             drop(c);
         } else if (c.accept("REINDEX")) {
@@ -513,9 +607,7 @@ private:
             flag("table-rewrite", st.line, "CLUSTER rewrites the table under an exclusive lock");
             touches("CLUSTER", st.line);
         } else if (c.accept("VACUUM")) {
-            if (containsWord(t, 0, t.size(), "FULL"))
-                flag("table-rewrite", st.line,
-                     "VACUUM FULL rewrites the table under an exclusive lock");
+            vacuum(c);
         } else if (c.accept("LOCK")) {
             touches("LOCK TABLE", st.line);
         } else if (c.accept("UPDATE") || (c.accept("DELETE") && c.accept("FROM"))) {
@@ -532,11 +624,184 @@ private:
         stmt_ = nullptr;
     }
 
-    void setting(const std::string& name) {
-        if (name == "lock_timeout")
-            lock_timeout_ = true;
-        else if (name == "statement_timeout")
-            statement_timeout_ = true;
+    // SET name = value / RESET name (value null) / set_config(name, value, ...).
+    void setting(const std::string& name, const SqlToken* value, int line) {
+        if (name != "lock_timeout" && name != "statement_timeout")
+            return;
+        bool reset = !value || value->is("DEFAULT");
+        int64_t ms = reset ? 0 : durationMs(value->text);
+        bool off = reset || ms == 0;
+        if (name == "lock_timeout") {
+            if (!reset && (ms == 0 || ms > MigrationLinter::kMaxLockTimeoutMs)) {
+                // The applier caps it, but the author asked for a long queue: say so.
+                flag("lock-timeout-too-long", line,
+                     "lock_timeout = " + value->text +
+                         (ms == 0 ? " waits forever" : " lets every query on the table queue") +
+                         "; at most " + std::to_string(MigrationLinter::kMaxLockTimeoutMs) + " ms");
+                return;
+            }
+            lock_off_ = off;
+            lock_off_line_ = line;
+        } else {
+            statement_off_ = off;
+            statement_off_line_ = line;
+        }
+    }
+
+    // A PostgreSQL duration ("500ms", "2s", "1min", "0", 500) in milliseconds; -1 if unreadable.
+    static int64_t durationMs(const std::string& text) {
+        size_t i = 0;
+        while (i < text.size() &&
+               (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+            ++i;
+        if (i == 0)
+            return -1;
+        double v = std::atof(text.substr(0, i).c_str());
+        std::string unit = trimmed(text.substr(i));
+        double f = unit.empty() || unit == "ms" ? 1
+                   : unit == "us"               ? 0.001
+                   : unit == "s"                ? 1000
+                   : unit == "min"              ? 60'000
+                   : unit == "h"                ? 3'600'000
+                   : unit == "d"                ? 86'400'000
+                                                : -1;
+        return f < 0 ? -1 : static_cast<int64_t>(v * f + 0.5);
+    }
+
+    void truncate(Cursor& c) {
+        c.accept("TABLE");
+        std::vector<std::string> tables;
+        for (;;) {
+            c.accept("ONLY");
+            auto n = c.name();
+            if (!n)
+                break;
+            tables.push_back(*n);
+            c.acceptPunct("*");
+            if (!c.acceptPunct(","))
+                break;
+        }
+        bool cascade = containsWord(stmt_->tokens, 0, stmt_->tokens.size(), "CASCADE");
+        std::string existing_one;
+        for (const auto& table : tables)
+            if (existing(table))
+                existing_one = table;
+        if (existing_one.empty() && !cascade)
+            return;  // emptying a table this step made is harmless
+        target_ = existing_one;
+        flag("truncate", stmt_->line,
+             "TRUNCATE " + (existing_one.empty() ? std::string("...") : existing_one) +
+                 " empties it on every tenant under an ACCESS EXCLUSIVE lock" +
+                 (cascade ? ", and CASCADE empties every table that references it" : ""));
+        touches("TRUNCATE " + existing_one, stmt_->line);
+    }
+
+    void comment(Cursor& c) {
+        if (!c.accept("ON"))
+            return;
+        std::optional<std::string> table;
+        if (c.accept("TABLE") || c.accept("VIEW") || c.acceptSeq({"MATERIALIZED", "VIEW"})) {
+            table = c.name();
+        } else if (c.accept("COLUMN")) {
+            // [schema.]table.column: the table is the part before the last.
+            std::vector<std::string> parts;
+            while (!c.done() && c.peek()->ident()) {
+                parts.push_back(c.peek()->name());
+                c.skip();
+                if (!c.acceptPunct("."))
+                    break;
+            }
+            if (parts.size() >= 2)
+                table = parts[parts.size() - 2];
+        } else if (c.accept("CONSTRAINT")) {
+            c.name();
+            if (c.accept("ON") && !c.accept("DOMAIN"))
+                table = c.name();
+        } else if (c.accept("TRIGGER")) {
+            c.name();
+            if (c.accept("ON"))
+                table = c.name();
+        } else if (c.accept("INDEX")) {
+            // An index's table isn't in the statement: assume an existing one unless the
+            // index was made here.
+            auto n = c.name();
+            if (!n || !created_indexes_.count(*n))
+                touches("COMMENT ON INDEX " + n.value_or("?"), stmt_->line);
+            return;
+        }
+        if (table && existing(*table)) {
+            target_ = *table;
+            touches("COMMENT ON existing table " + *table, stmt_->line);
+        }
+    }
+
+    void vacuum(Cursor& c) {
+        const auto& t = stmt_->tokens;
+        bool full = false;
+        if (!c.done() && c.peek()->punct("(")) {
+            // VACUUM (FULL [boolean], ANALYZE, ...): FULL FALSE / OFF / 0 is a plain vacuum.
+            size_t open = c.pos();
+            c.skipGroup();
+            for (size_t i = open + 1; i + 1 < c.pos(); ++i) {
+                if (!t[i].is("FULL") || !(t[i - 1].punct("(") || t[i - 1].punct(",")))
+                    continue;
+                const auto& v = t[i + 1];
+                full = !(v.is("FALSE") || v.is("OFF") ||
+                         (v.kind == SqlToken::Kind::Number && v.text == "0") ||
+                         (v.kind == SqlToken::Kind::String &&
+                          (v.text == "false" || v.text == "off" || v.text == "0")));
+            }
+        } else {
+            full = c.accept("FULL");
+            c.accept("FREEZE");
+            c.accept("VERBOSE");
+            c.accept("ANALYZE");
+        }
+        std::vector<std::string> tables;
+        while (auto n = c.name()) {
+            tables.push_back(*n);
+            c.skipGroup();  // column list
+            if (!c.acceptPunct(","))
+                break;
+        }
+        bool any_existing = tables.empty();
+        for (const auto& table : tables)
+            if (existing(table)) {
+                any_existing = true;
+                target_ = table;
+            }
+        if (!any_existing)
+            return;
+        if (full)
+            flag("table-rewrite", stmt_->line,
+                 "VACUUM FULL rewrites the table under an exclusive lock");
+        touches("VACUUM", stmt_->line);
+    }
+
+    void alterDomain(Cursor& c) {
+        auto name = c.name().value_or("?");
+        const auto& t = stmt_->tokens;
+        bool not_valid = false;
+        for (size_t i = c.pos(); i + 1 < t.size(); ++i)
+            if (t[i].is("NOT") && t[i + 1].is("VALID"))
+                not_valid = true;
+        if (c.accept("ADD")) {
+            if (!not_valid)
+                flag("domain-check", stmt_->line,
+                     "ALTER DOMAIN " + name +
+                         " ADD CONSTRAINT checks every column using the domain under a lock that "
+                         "blocks writes to their tables");
+        } else if (c.accept("VALIDATE")) {
+            flag("domain-check", stmt_->line,
+                 "ALTER DOMAIN " + name +
+                     " VALIDATE CONSTRAINT scans every column using the domain under a SHARE "
+                     "lock on each table (writes blocked)");
+        } else if (c.acceptSeq({"SET", "NOT", "NULL"})) {
+            flag("domain-check", stmt_->line,
+                 "ALTER DOMAIN " + name +
+                     " SET NOT NULL scans every column using the domain under a lock that "
+                     "blocks writes to their tables");
+        }
     }
 
     void create(Cursor& c) {
@@ -554,14 +819,33 @@ private:
             if (auto n = c.name()) {
                 created_.insert(*n);
                 createTableChecks(c, *n);
+                createTableLocks(c, *n);
             }
+            return;
+        }
+        if (c.accept("DOMAIN")) {
+            auto n = c.name();
+            const auto& t = stmt_->tokens;
+            for (size_t i = c.pos(); i < t.size(); ++i)
+                if (t[i].is("CHECK")) {
+                    flag("domain-check", stmt_->line,
+                         "CREATE DOMAIN " + n.value_or("?") +
+                             " with a CHECK: every later change of that check scans each "
+                             "column using the domain under a lock that blocks writes");
+                    break;
+                }
             return;
         }
         if (c.accept("INDEX")) {
             bool concurrently = c.accept("CONCURRENTLY");
-            c.acceptSeq({"IF", "NOT", "EXISTS"});
+            bool if_not_exists = c.acceptSeq({"IF", "NOT", "EXISTS"});
+            if (concurrently && !step_.transactional && !if_not_exists)
+                flag("concurrently-not-rerunnable", stmt_->line,
+                     "CREATE INDEX CONCURRENTLY without IF NOT EXISTS: a re-run of this "
+                     "no-transaction step fails on the index the first run built");
             if (!c.at("ON"))
-                c.name();
+                if (auto n = c.name())
+                    created_indexes_.insert(*n);
             if (!c.accept("ON"))
                 return;
             c.accept("ONLY");
@@ -597,6 +881,27 @@ private:
                     pending_.not_null_proven.insert({table, *col});
                 }
             }
+        }
+    }
+
+    // CREATE TABLE ... REFERENCES existing (SHARE ROW EXCLUSIVE on the referenced table) or
+    // PARTITION OF existing (ACCESS EXCLUSIVE on the parent): the new table locks an old one.
+    void createTableLocks(Cursor& c, const std::string& table) {
+        const auto& t = stmt_->tokens;
+        for (size_t i = c.pos(); i + 1 < t.size(); ++i) {
+            bool refs = t[i].is("REFERENCES");
+            bool partition = t[i].is("PARTITION") && t[i + 1].is("OF");
+            if (!refs && !partition)
+                continue;
+            Cursor r(t, i + (refs ? 1 : 2));
+            auto other = r.name();
+            if (!other || !existing(*other))
+                continue;
+            target_ = *other;
+            touches("CREATE TABLE " + table + (refs ? " REFERENCES " : " PARTITION OF ") +
+                        "existing table " + *other,
+                    stmt_->line);
+            return;
         }
     }
 
@@ -638,7 +943,26 @@ private:
                     flag("drop-outside-contract", stmt_->line,
                          "DROP TABLE " + table + " in an expand step");
             }
+        } else if (c.accept("DATABASE")) {
+            flag("drop-database", stmt_->line, "DROP DATABASE in a migration");
         } else if (c.accept("INDEX")) {
+            bool concurrently = c.accept("CONCURRENTLY");
+            bool if_exists = c.acceptSeq({"IF", "EXISTS"});
+            bool any_existing = false;
+            while (auto n = c.name()) {
+                any_existing = any_existing || !created_indexes_.count(*n);
+                if (!c.acceptPunct(","))
+                    break;
+            }
+            if (concurrently && !step_.transactional && !if_exists)
+                flag("concurrently-not-rerunnable", stmt_->line,
+                     "DROP INDEX CONCURRENTLY without IF EXISTS: a re-run of this "
+                     "no-transaction step fails on the index the first run dropped");
+            if (!any_existing)
+                return;
+            if (!concurrently)
+                flag("drop-index-not-concurrent", stmt_->line,
+                     "DROP INDEX without CONCURRENTLY locks the index's table ACCESS EXCLUSIVE");
             touches("DROP INDEX", stmt_->line);
         }
     }
@@ -694,7 +1018,7 @@ private:
             if (constraint)
                 addConstraint(table, is_new, c, line);
             else if (!is_new)
-                addColumn(table, c, line);
+                addColumn(table, c, e, line);
             return;
         }
         if (c.accept("ALTER")) {
@@ -703,7 +1027,9 @@ private:
             if (!col || is_new)
                 return;
             if (c.acceptSeq({"SET", "NOT", "NULL"})) {
-                if (!known_.not_null_proven.count({table, *col}))
+                // A CHECK validated earlier in this step counts too: PostgreSQL 12+ sees it and
+                // skips the scan. (Added and validated in this step is validate-in-same-step.)
+                if (!pending_.not_null_proven.count({table, *col}))
                     flag("set-not-null", line,
                          "SET NOT NULL on " + table + "." + *col + " with no validated CHECK (" +
                              *col +
@@ -718,6 +1044,15 @@ private:
         if (c.accept("VALIDATE")) {
             c.accept("CONSTRAINT");
             if (auto n = c.name()) {
+                if (auto added = added_not_valid_.find(*n);
+                    added != added_not_valid_.end() && step_.transactional && !is_new)
+                    flag("validate-in-same-step", line,
+                         "VALIDATE CONSTRAINT " + *n + " scans " + table +
+                             " under the lock ADD CONSTRAINT took at line " +
+                             std::to_string(added->second) + " (" +
+                             (foreign_keys_.count(*n) ? "SHARE ROW EXCLUSIVE on both tables"
+                                                      : "ACCESS EXCLUSIVE") +
+                             ") until the step commits");
                 auto it = pending_.checks.find(*n);
                 if (it != pending_.checks.end()) {
                     it->second.validated = true;
@@ -736,6 +1071,14 @@ private:
                 flag("drop-outside-contract", line,
                      "dropping column " + table + "." + col.value_or("?") +
                          " in an expand step breaks code that still reads it");
+            return;
+        }
+        if (c.acceptSeq({"DETACH", "PARTITION"})) {
+            auto part = c.name();
+            if (!is_new && !c.at("CONCURRENTLY") && !c.at("FINALIZE"))
+                flag("detach-partition-not-concurrent", line,
+                     "DETACH PARTITION " + part.value_or("?") + " without CONCURRENTLY locks " +
+                         table + " ACCESS EXCLUSIVE");
             return;
         }
         if (c.accept("SET")) {
@@ -757,6 +1100,11 @@ private:
         for (size_t i = c.pos(); i + 1 < t.size(); ++i)
             if (t[i].is("NOT") && t[i + 1].is("VALID"))
                 not_valid = true;
+        if (!is_new && not_valid && !name.empty()) {
+            added_not_valid_.emplace(name, line);
+            if (c.at("FOREIGN"))
+                foreign_keys_.insert(name);
+        }
         if (c.accept("CHECK")) {
             if (auto col = notNullCheckColumn(c.pos())) {
                 if (!name.empty())
@@ -795,8 +1143,9 @@ private:
         }
     }
 
-    void addColumn(const std::string& table, Cursor& c, int line) {
+    void addColumn(const std::string& table, Cursor& c, size_t end, int line) {
         const auto& t = stmt_->tokens;
+        end = std::min(end, t.size());
         c.accept("COLUMN");
         c.acceptSeq({"IF", "NOT", "EXISTS"});
         auto col = c.name().value_or("?");
@@ -811,10 +1160,20 @@ private:
                 return;
             }
         }
-        for (size_t i = c.pos(); i < t.size(); ++i) {
+        bool has_default = false, not_null = false;
+        std::string index_word;  // UNIQUE or PRIMARY KEY written inline
+        std::string constraint;  // CHECK or REFERENCES written inline
+        int depth = 0;
+        for (size_t i = c.pos(); i < end; ++i) {
+            if (t[i].punct("("))
+                ++depth;
+            else if (t[i].punct(")"))
+                --depth;
+            if (depth > 0)
+                continue;
             if (t[i].is("GENERATED")) {
                 bool identity = false, stored = false;
-                for (size_t j = i; j < t.size(); ++j) {
+                for (size_t j = i; j < end; ++j) {
                     identity = identity || t[j].is("IDENTITY");
                     stored = stored || t[j].is("STORED");
                 }
@@ -829,13 +1188,38 @@ private:
                 return;
             }
             if (t[i].is("DEFAULT")) {
-                if (auto fn = volatileCall(i + 1))
+                has_default = true;
+                if (auto fn = volatileCall(i + 1)) {
                     flag("volatile-default", line,
                          "ADD COLUMN " + where + " DEFAULT " + *fn +
                              " is evaluated for every existing row: the table is rewritten");
-                return;
+                    return;
+                }
+            } else if (t[i].is("NOT") && i + 1 < end && t[i + 1].is("NULL")) {
+                not_null = true;
+            } else if (t[i].is("CHECK") || t[i].is("REFERENCES")) {
+                constraint = t[i].upper;
+            } else if (t[i].is("UNIQUE")) {
+                index_word = "UNIQUE";
+            } else if (t[i].is("PRIMARY")) {
+                index_word = "PRIMARY KEY";
             }
         }
+        if (!index_word.empty())
+            flag("index-not-concurrent", line,
+                 "ADD COLUMN " + where + " ... " + index_word +
+                     " builds its index under an ACCESS EXCLUSIVE lock");
+        // An inline constraint is validated at once, with no NOT VALID to ask for: every row is
+        // checked under the ALTER's lock (and both tables' for a foreign key).
+        if (!constraint.empty())
+            flag("constraint-not-valid", line,
+                 "ADD COLUMN " + where + " ... " + constraint +
+                     " checks every existing row under a lock that blocks writes");
+        if (not_null && !has_default)
+            flag("not-null-without-default", line,
+                 "ADD COLUMN " + where +
+                     " NOT NULL without a DEFAULT fails on every tenant whose " + table +
+                     " has rows, and succeeds on the empty ones");
     }
 
     // The first call in a DEFAULT expression that is volatile or of unknown volatility.
@@ -850,7 +1234,8 @@ private:
                 ++depth;
             else if (t[i].punct(")"))
                 --depth;
-            if (depth == 0 && t[i].kind == SqlToken::Kind::Word && stops.count(t[i].upper))
+            if (depth == 0 &&
+                ((t[i].kind == SqlToken::Kind::Word && stops.count(t[i].upper)) || t[i].punct(",")))
                 break;
             if (t[i].kind != SqlToken::Kind::Word || i + 1 >= t.size() || !t[i + 1].punct("("))
                 continue;
@@ -874,9 +1259,13 @@ private:
     Knowledge pending_;
     bool report_;
     bool contract_ = false;
-    bool lock_timeout_ = false;
-    bool statement_timeout_ = false;
-    bool timeouts_checked_ = false;
+    // Switched off by the step itself (the applier supplies both otherwise).
+    bool lock_off_ = false, statement_off_ = false;
+    int lock_off_line_ = 0, statement_off_line_ = 0;
+    bool lock_reported_ = false, statement_reported_ = false;
+    std::set<std::string> created_indexes_;
+    std::map<std::string, int> added_not_valid_;  // constraints added NOT VALID here, line
+    std::set<std::string> foreign_keys_;
     std::set<std::string> created_;
     std::map<std::string, int> altered_;  // existing tables ALTERed so far, first line
     std::optional<std::string> shadow_;   // "-- agora:shadow TABLE"
@@ -921,6 +1310,27 @@ std::vector<LintFinding> MigrationLinter::lintStep(const Step& step, const std::
 size_t MigrationLinter::errorCount(const std::vector<LintFinding>& findings) {
     return static_cast<size_t>(
         std::count_if(findings.begin(), findings.end(), [](const auto& f) { return !f.allowed; }));
+}
+
+std::vector<LintFinding> MigrationLinter::refusals(const std::vector<Step>& all,
+                                                   const std::vector<Step>& pending,
+                                                   const std::string& folder) {
+    std::set<std::string> selected;
+    for (const auto& s : pending)
+        selected.insert(s.name);
+    std::vector<LintFinding> out;
+    for (auto& f : lint(all, selected, folder))
+        if (!f.allowed)
+            out.push_back(std::move(f));
+    return out;
+}
+
+std::string MigrationLinter::describe(const std::vector<LintFinding>& findings) {
+    std::string out;
+    for (const auto& f : findings)
+        out += (out.empty() ? "" : "\n") + f.file + ":" + std::to_string(f.line) + ": " + f.rule +
+               ": " + f.message + " (fix: " + f.fix + ")";
+    return out;
 }
 
 }  // namespace agora::migrate

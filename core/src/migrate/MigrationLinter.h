@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -48,6 +49,19 @@ public:
 
     // Findings that are not opted out.
     static size_t errorCount(const std::vector<LintFinding>& findings);
+
+    // What `migrate rehearse` and `migrate apply` run before touching anything: the steps in
+    // `pending` linted with every step of their folder (`all`) as context. Opt-outs work as in
+    // `agora migrate lint`. Returns the findings not opted out.
+    static std::vector<LintFinding> refusals(const std::vector<Step>& all,
+                                             const std::vector<Step>& pending,
+                                             const std::string& folder);
+    // One line per finding: "file:line: rule: message (fix: ...)".
+    static std::string describe(const std::vector<LintFinding>& findings);
+
+    // Upper bound on an explicit lock_timeout in a step ("a few seconds"): longer, and every
+    // query on the table queues for that long behind a waiting ALTER.
+    static constexpr int64_t kMaxLockTimeoutMs = 5000;
 };
 
 }  // namespace agora::migrate

@@ -36,6 +36,57 @@ bool setsLockTimeout(const SqlStatement& st) {
     return false;
 }
 
+bool mentionsSetting(const SqlStatement& st, const std::string& name) {
+    const auto& t = st.tokens;
+    if (t.empty() || !(t[0].is("SET") || t[0].is("SELECT") || t[0].is("RESET")))
+        return false;
+    for (const auto& tok : t)
+        if ((tok.kind == SqlToken::Kind::Word && tok.name() == name) ||
+            (tok.kind == SqlToken::Kind::String && tok.text == name) ||
+            (t[0].is("RESET") && tok.is("ALL")))
+            return true;
+    return false;
+}
+
+bool concurrent(const SqlStatement& st) {
+    for (const auto& tok : st.tokens)
+        if (tok.is("CONCURRENTLY"))
+            return true;
+    return false;
+}
+
+// Statements that hold nothing blocking the application while they run and may run long: a
+// concurrent build, and a batched DO block (it commits per batch in a no-transaction step).
+bool mayRunLong(const SqlStatement& st) {
+    return concurrent(st) || (!st.tokens.empty() && st.tokens[0].is("DO"));
+}
+
+// Which statement_timeout the applier's default reaches in a step, for the report: a
+// transactional step's own SET overrides it; in a no-transaction step it covers the statements
+// before the step's own SET that may not run long.
+void describeStatementTimeout(StepResult& res, const SqlScript& script, bool transactional,
+                              std::optional<int64_t> rehearsed, int64_t value) {
+    bool own = false, given = false;
+    for (const auto& st : script.statements()) {
+        if (mentionsSetting(st, "statement_timeout")) {
+            own = true;
+            if (!transactional)
+                break;
+            continue;
+        }
+        bool setting = !st.tokens.empty() && (st.tokens[0].is("SET") || st.tokens[0].is("RESET"));
+        if (!setting && (transactional || !mayRunLong(st)))
+            given = true;
+    }
+    if (given && !(transactional && own)) {
+        res.statement_timeout_ms = value;
+        res.statement_timeout_source = rehearsed ? "rehearsal" : "default";
+    } else {
+        res.statement_timeout_ms = 0;
+        res.statement_timeout_source = own ? "step" : "none";
+    }
+}
+
 // CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...: the index name.
 std::string concurrentIndexName(const SqlStatement& st) {
     const auto& t = st.tokens;
@@ -68,7 +119,9 @@ json StepResult::toJson() const {
               {"duration_ms", duration_ms},
               {"total_ms", total_ms},
               {"attempts", attempts},
-              {"lock_timeouts", lock_timeouts}};
+              {"lock_timeouts", lock_timeouts},
+              {"statement_timeout_ms", statement_timeout_ms},
+              {"statement_timeout_source", statement_timeout_source}};
     if (!dropped_invalid_indexes.empty())
         j["dropped_invalid_indexes"] = dropped_invalid_indexes;
     if (!shadow.is_null())
@@ -125,6 +178,12 @@ int OnlineApplier::backoffMs(int attempt, int initial_ms, int max_ms) {
     return static_cast<int>(base + jitter(rng));
 }
 
+int64_t OnlineApplier::statementTimeoutMs(std::optional<int64_t> estimated_ms, int64_t fallback) {
+    if (!estimated_ms)
+        return fallback;
+    return std::clamp<int64_t>(*estimated_ms * 3, 10'000, 3'600'000);
+}
+
 void OnlineApplier::sleepBackoff(int attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(
         backoffMs(attempt, options_.backoff_initial_ms, options_.backoff_max_ms)));
@@ -167,6 +226,24 @@ StepResult OnlineApplier::runTransactional(const std::string& schema, const Step
     res.step = step.name;
     auto script = SqlScript::parse(step.sql);
     auto total_start = Clock::now();
+    // CONCURRENTLY refuses to run in a transaction block: say which directive the step lacks
+    // instead of letting PostgreSQL fail it half-way.
+    for (const auto& st : script.statements()) {
+        if (concurrent(st)) {
+            res.error = "line " + std::to_string(st.line) +
+                        ": CONCURRENTLY cannot run inside a transaction; add "
+                        "`-- agora:no-transaction` to the step";
+            res.sqlstate = "25001";
+            res.error_line = st.line;
+            return res;
+        }
+    }
+    std::optional<int64_t> rehearsed;
+    if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
+        rehearsed = it->second;
+    int64_t statement_timeout =
+        statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    describeStatementTimeout(res, script, true, rehearsed, statement_timeout);
     for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
         if (attempt > 1)
             sleepBackoff(attempt);
@@ -181,9 +258,12 @@ StepResult OnlineApplier::runTransactional(const std::string& schema, const Step
                 res.error = "applied meanwhile by another process";
                 return res;
             }
+            // The step's own SETs run after these and override them (lock_timeout only
+            // downwards: capLockTimeout).
             conn_.exec(
                 "SET LOCAL search_path TO " + conn_.quoteIdent(schema) +
-                ", public; SET LOCAL lock_timeout = " + std::to_string(options_.max_lock_ms));
+                ", public; SET LOCAL lock_timeout = " + std::to_string(options_.max_lock_ms) +
+                "; SET LOCAL statement_timeout = " + std::to_string(statement_timeout));
             for (const auto& st : script.statements()) {
                 line = st.line;
                 conn_.exec(st.sql);
@@ -238,11 +318,23 @@ StepResult OnlineApplier::runStatements(const std::string& schema, const Step& s
             options_.progress(step.name + ": dropped INVALID index " + index +
                               " left by an earlier attempt");
     };
+    std::optional<int64_t> rehearsed;
+    if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
+        rehearsed = it->second;
+    int64_t statement_timeout =
+        statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
+    describeStatementTimeout(res, script, false, rehearsed, statement_timeout);
+    bool own_statement_timeout = false;  // the step set one: leave it alone from then on
     try {
         conn_.exec("SET search_path TO " + schema_q +
                    ", public; SET lock_timeout = " + std::to_string(options_.max_lock_ms));
         conn_.forgetSchema();
         for (const auto& st : script.statements()) {
+            if (!own_statement_timeout)
+                conn_.exec("SET statement_timeout = " +
+                           std::to_string(mayRunLong(st) ? 0 : statement_timeout));
+            if (mentionsSetting(st, "statement_timeout"))
+                own_statement_timeout = true;
             std::string index = concurrentIndexName(st);
             for (int attempt = 1;; ++attempt) {
                 res.attempts = std::max(res.attempts, attempt);

@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,13 @@ struct ApplyOptions {
     int max_attempts = 8;
     int backoff_initial_ms = 100;
     int backoff_max_ms = 5000;
+    // statement_timeout for a step that sets none, so that a step with no SET lines is safe:
+    // sized from the step's rehearsal (estimated production time per step name, filled by
+    // `migrate apply`), or this default when it has none. CREATE INDEX CONCURRENTLY and DO
+    // blocks of a no-transaction step get none (they hold nothing that blocks the application
+    // and may run long); a step's own SET statement_timeout overrides.
+    std::map<std::string, int64_t> rehearsed_ms;
+    int64_t default_statement_timeout_ms = 60'000;
     std::function<void(const std::string&)> progress;
     // Around each step (the rehearsal marks its timeline and reads statistics there).
     std::function<void(const Step&)> before_step;
@@ -36,6 +45,11 @@ struct StepResult {
     int64_t total_ms = 0;     // including failed attempts and backoff
     int attempts = 0;
     int lock_timeouts = 0;
+    // The statement_timeout the applier gave the step's statements (0: none) and where it came
+    // from: "rehearsal", "default", "step" (the step sets its own) or "none" (only statements
+    // that may run long: CONCURRENTLY, DO).
+    int64_t statement_timeout_ms = 0;
+    std::string statement_timeout_source;
     std::vector<std::string> dropped_invalid_indexes;
     std::string error;
     std::string sqlstate;
@@ -79,6 +93,10 @@ public:
     static int64_t parseDurationMs(std::string_view setting);
     // Backoff before attempt `attempt` (2, 3, ...): exponential, capped, with jitter.
     static int backoffMs(int attempt, int initial_ms, int max_ms);
+    // The statement_timeout a step gets when it sets none: three times the rehearsal's
+    // production estimate, at least 10 s (noise on small copies) and at most 1 h; `fallback`
+    // when the step was never rehearsed.
+    static int64_t statementTimeoutMs(std::optional<int64_t> estimated_ms, int64_t fallback);
 
 private:
     StepResult runTransactional(const std::string& schema, const Step& step);

@@ -8,6 +8,7 @@
 
 #include "migrate/LockProber.h"
 #include "migrate/LockSampler.h"
+#include "migrate/MigrationLinter.h"
 #include "tenancy/Stager.h"
 #include "util/Error.h"
 
@@ -162,6 +163,18 @@ bool Rehearsal::rehearsed(db::PgConnection& conn, const std::string& target, con
     return false;
 }
 
+std::optional<int64_t> Rehearsal::estimatedMs(db::PgConnection& conn, const std::string& target,
+                                              const Step& step) {
+    auto r = conn.q(
+        "SELECT (report->>'estimated_prod_ms')::bigint FROM network.rehearsals "
+        "WHERE target = $1 AND step = $2 AND checksum = $3 AND ok "
+        "  AND report ? 'estimated_prod_ms' ORDER BY created_at DESC LIMIT 1",
+        target, step.name, step.checksum);
+    if (r.empty())
+        return std::nullopt;
+    return r.i64(0, 0);
+}
+
 json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     auto say = [&](const std::string& m) {
         if (options.progress)
@@ -184,6 +197,24 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     if (pending.empty()) {
         report["ok"] = true;
         report["note"] = "nothing pending";
+        return report;
+    }
+    // Lint first: a step `agora migrate lint` refuses is not worth a staging refresh, and the
+    // rehearsal must not record it as rehearsed.
+    if (auto refused = MigrationLinter::refusals(plan_.tenantSteps(), pending, "migrations/tenant");
+        !refused.empty()) {
+        report["ok"] = false;
+        report["error"] = "refused by the lint (agora migrate lint)";
+        report["note"] =
+            "refused by the lint (agora migrate lint):\n" + MigrationLinter::describe(refused);
+        json lint = json::array();
+        for (const auto& f : refused)
+            lint.push_back({{"file", f.file},
+                            {"line", f.line},
+                            {"rule", f.rule},
+                            {"message", f.message},
+                            {"fix", f.fix}});
+        report["lint"] = lint;
         return report;
     }
 
@@ -324,6 +355,24 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
         int64_t max_wait = 0;
         json max_wait_json = nullptr;
         int64_t applier_waited = 0;
+        // Every wait of the step, longest first (a timeline shows them; the page keeps 200).
+        std::vector<const LockWait*> step_waits;
+        for (const auto& w : waits)
+            if (w.step == static_cast<int>(i))
+                step_waits.push_back(&w);
+        std::sort(step_waits.begin(), step_waits.end(),
+                  [](const auto* a, const auto* b) { return a->wait_ms > b->wait_ms; });
+        json waits_json = json::array();
+        for (const auto* w : step_waits) {
+            if (waits_json.size() >= 200)
+                break;
+            waits_json.push_back({{"who", w->who},
+                                  {"relation", w->relation},
+                                  {"mode", w->mode},
+                                  {"wait_ms", w->wait_ms},
+                                  {"end_ms", w->end_ms}});
+        }
+        sj["waits"] = waits_json;
         for (const auto& w : waits) {
             if (w.step != static_cast<int>(i))
                 continue;
@@ -336,7 +385,8 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
                 max_wait_json = {{"relation", w.relation},
                                  {"mode", w.mode},
                                  {"who", w.who},
-                                 {"wait_ms", w.wait_ms}};
+                                 {"wait_ms", w.wait_ms},
+                                 {"end_ms", w.end_ms}};
             }
         }
         sj["max_wait_ms"] = max_wait;

@@ -47,6 +47,15 @@ public:
     static bool rehearsed(db::PgConnection& conn, const std::string& target, const Step& step,
                           int64_t current_bytes, std::string& why);
 
+    // The production estimate of the latest successful rehearsal of `step` (same checksum).
+    static std::optional<int64_t> estimatedMs(db::PgConnection& conn, const std::string& target,
+                                              const Step& step);
+
+    // One self-contained HTML page (inline SVG and CSS, no scripts, nothing fetched): a
+    // timeline per step of the locks the applier held, the waits of the probes and of other
+    // sessions, rows touched, the production estimate, and the slowest wait marked.
+    static std::string renderHtml(const nlohmann::json& report);
+
 private:
     App& app_;
     MigrationPlan plan_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "migrate/MigrationLinter.h"
 #include "migrate/Rehearsal.h"
 #include "util/Error.h"
 
@@ -57,6 +58,17 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
         out.status = "up-to-date";
         return out;
     }
+    // The lint runs here too, before anything touches the tenant: a dangerous step refused by
+    // `agora migrate lint` is refused by apply as well (opt-outs in the file work the same).
+    if (auto refused = MigrationLinter::refusals(
+            plan_.stepsFor(target), pending,
+            target.isNetwork() ? "migrations/network" : "migrations/tenant");
+        !refused.empty()) {
+        out.status = "refused";
+        out.error =
+            "refused by the lint (agora migrate lint): " + MigrationLinter::describe(refused);
+        return out;
+    }
     if (!target.isStaging() && !options.unrehearsed) {
         int64_t current = Rehearsal::tableBytes(conn, target.schema);
         for (const auto& s : pending) {
@@ -70,6 +82,11 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
         }
     }
     ApplyOptions ao = options.apply;
+    // Steps without a statement_timeout of their own get one sized from their rehearsal.
+    if (!target.isStaging())
+        for (const auto& s : pending)
+            if (auto ms = Rehearsal::estimatedMs(conn, target.schema, s))
+                ao.rehearsed_ms[s.name] = *ms;
     ao.progress = say;
     ao.database_url = app_.config().database_url;
     out.result = OnlineApplier(conn, ao).apply(target.schema, pending);

@@ -1,7 +1,9 @@
 // `agora migrate rehearse` measures what the pending steps do on a fresh staging copy, stores the
 // report, and `agora migrate apply` accepts only rehearsed steps on a copy of about today's size.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <regex>
 
 #include "MigrateTest.h"
 
@@ -47,9 +49,11 @@ TEST_F(RehearseTest, ReportsDurationLocksRewritesRowsAndAnEstimate) {
               kTimeouts +
                   "-- agora:allow volatile-default because this test wants a rewrite to measure\n"
                   "ALTER TABLE members ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
-    writeStep("091_backfill.sql", kTimeouts +
-                                      "ALTER TABLE members ADD COLUMN karma integer;\n"
-                                      "UPDATE members SET karma = 1 WHERE id % 4 = 0;\n");
+    writeStep("091_backfill.sql",
+              kTimeouts +
+                  "ALTER TABLE members ADD COLUMN karma integer;\n"
+                  "-- agora:allow backfill-with-ddl because this test measures rows touched\n"
+                  "UPDATE members SET karma = 1 WHERE id % 4 = 0;\n");
     writeStep("092_index.sql", "-- agora:no-transaction\n" + kTimeouts +
                                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS members_karma ON "
                                    "members (karma);\n");
@@ -58,7 +62,8 @@ TEST_F(RehearseTest, ReportsDurationLocksRewritesRowsAndAnEstimate) {
         "target = '" +
         schema + "'");
 
-    auto r = cli({"migrate", "rehearse", "big", "--json"});
+    auto html_file = root() / "rehearsal.html";
+    auto r = cli({"migrate", "rehearse", "big", "--json", "--html", html_file.string()});
     ASSERT_EQ(r.rc, 0) << r;
     auto report = r.json();
     EXPECT_TRUE(report["ok"].get<bool>());
@@ -100,6 +105,19 @@ TEST_F(RehearseTest, ReportsDurationLocksRewritesRowsAndAnEstimate) {
                   << " ms, est. prod " << s["estimated_prod_ms"] << " ms, longest wait "
                   << s["max_wait_ms"] << " ms, rewritten " << s["rewritten"].dump() << ", rows "
                   << s["rows"]["updated"] << " updated\n";
+
+    // The page: one self-contained file (nothing fetched, no scripts) with every step.
+    ASSERT_TRUE(std::filesystem::exists(html_file)) << r;
+    std::ifstream in(html_file);
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_FALSE(std::regex_search(
+        html, std::regex("(src|href)\\s*=\\s*['\"]?\\s*(https?:)?//", std::regex::icase)));
+    for (const char* name : {"090_token.sql", "091_backfill.sql", "092_index.sql"})
+        EXPECT_NE(html.find(name), std::string::npos) << name;
+    EXPECT_NE(html.find("slowest wait"), std::string::npos);
+    EXPECT_NE(html.find("AccessExclusiveLock"), std::string::npos);
 
     // The readable report: table and timeline.
     auto human = cli({"migrate", "rehearse", "big"});
@@ -192,9 +210,11 @@ TEST_F(RehearseTest, EstimateScalesByLiveRowsNotByProductionsBloat) {
     db().exec("ALTER TABLE " + schema + ".members SET (autovacuum_enabled = false)");
     db().exec("UPDATE " + schema + ".members SET display_name = repeat('y', 80)");
     db().exec("UPDATE " + schema + ".members SET display_name = repeat('z', 80)");
-    writeStep("090_backfill.sql", kTimeouts +
-                                      "ALTER TABLE members ADD COLUMN karma integer;\n"
-                                      "UPDATE members SET karma = 1;\n");
+    writeStep("090_backfill.sql",
+              kTimeouts +
+                  "ALTER TABLE members ADD COLUMN karma integer;\n"
+                  "-- agora:allow backfill-with-ddl because this test measures the estimate\n"
+                  "UPDATE members SET karma = 1;\n");
 
     auto r = cli({"migrate", "rehearse", "bloated", "--json"});
     ASSERT_EQ(r.rc, 0) << r;
