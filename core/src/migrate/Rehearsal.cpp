@@ -167,7 +167,7 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
         if (options.progress)
             options.progress(m);
     };
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& obs = *lease;
     auto target = MigrationPlan::tenant(obs, slug);
     if (!target)

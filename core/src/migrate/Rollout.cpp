@@ -82,7 +82,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
 }
 
 RolloutResult Rollout::run(const std::vector<std::string>& slugs, const RolloutOptions& options) {
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& conn = *lease;
     RolloutResult res;
 

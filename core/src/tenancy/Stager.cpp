@@ -5,6 +5,7 @@
 
 #include "migrate/SchemaCopy.h"
 #include "migrate/TableChecksums.h"
+#include "tenancy/TenantRoles.h"
 #include "tenancy/TenantService.h"
 #include "util/Error.h"
 
@@ -43,7 +44,7 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
     out.schema = TenantService::schemaFor(out.slug);
     const std::string build = out.schema + "__build";
 
-    auto lease_a = app_.pool().acquire();
+    auto lease_a = app_.ownerPool().acquire();
     auto& a = *lease_a;
     auto parent =
         a.q("SELECT id, name, schema_name, theme, staging_of FROM network.tenants WHERE slug = $1",
@@ -85,7 +86,7 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
         throw;
     }
 
-    auto lease_b = app_.pool().acquire();
+    auto lease_b = app_.ownerPool().acquire();
     auto& b = *lease_b;
     if (verify) {
         say("verifying row counts and checksums");
@@ -110,6 +111,7 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
     b.exec("SET LOCAL lock_timeout = '10s'");
     b.exec("DROP SCHEMA IF EXISTS " + b.quoteIdent(out.schema) + " CASCADE");
     b.exec("ALTER SCHEMA " + b.quoteIdent(build) + " RENAME TO " + b.quoteIdent(out.schema));
+    TenantRoles::ensure(b, out.schema);
 
     b.q("DELETE FROM network.schema_migrations WHERE target = $1", out.schema);
     for (int i = 0; i < ledger.rows(); ++i)

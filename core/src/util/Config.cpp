@@ -66,6 +66,9 @@ Config Config::load() {
         return v.empty() ? file[name] : v;
     };
     c.database_url = pick("AGORA_DATABASE_URL");
+    c.migration_database_url = pick("AGORA_MIGRATION_DATABASE_URL");
+    if (c.migration_database_url.empty())
+        c.migration_database_url = c.database_url;
     c.redis_url = pick("AGORA_REDIS_URL");
     if (auto d = env("AGORA_PLUGIN_DIR"); !d.empty()) {
         c.plugin_dir = d;
