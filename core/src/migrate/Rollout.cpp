@@ -71,7 +71,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
     }
     ApplyOptions ao = options.apply;
     ao.progress = say;
-    ao.database_url = app_.config().database_url;
+    ao.database_url = app_.config().migration_database_url;
     out.result = OnlineApplier(conn, ao).apply(target.schema, pending);
     for (const auto& r : out.result.steps)
         if (r.ok)

@@ -105,7 +105,7 @@ BackupResult TenantBackup::backup(const std::string& slug, const fs::path& dir,
                                      "--snapshot=" + snapshot,
                                      "--file=" + dump.string(),
                                      "-d",
-                                     app_.config().database_url};
+                                     app_.config().migration_database_url};
     Subprocess pg_dump(args, {});
 
     json manifest;
@@ -240,7 +240,7 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
     c.exec("DROP SCHEMA IF EXISTS " + c.quoteIdent(build) + " CASCADE");
     say("restoring " + from_schema + " as " + out.slug);
     try {
-        SchemaCopy::restore(app_.config().database_url, dump, from_schema, build);
+        SchemaCopy::restore(app_.config().migration_database_url, dump, from_schema, build);
         say("verifying row counts and checksums");
         auto expected = TableChecksums::fromJson(manifest["tables"]);
         auto actual = TableChecksums::compute(c, build);

@@ -78,10 +78,11 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
             parent_id);
     say("copying " + parent_schema + " (snapshot " + snapshot + ")");
     try {
-        migrate::SchemaCopy::copy(app_.config().database_url, parent_schema, build, snapshot);
+        migrate::SchemaCopy::copy(app_.config().migration_database_url, parent_schema, build,
+                                  snapshot);
     } catch (...) {
         // psql commits what it got if pg_dump dies between statements: never leave that.
-        db::PgConnection cleanup(app_.config().database_url);
+        db::PgConnection cleanup(app_.config().migration_database_url);
         cleanup.exec("DROP SCHEMA IF EXISTS " + cleanup.quoteIdent(build) + " CASCADE");
         throw;
     }
