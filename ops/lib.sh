@@ -248,8 +248,11 @@ SQL
 # pg_export_urls DIR PORT — exports the URLs of the two roles (see the top of this file).
 pg_export_urls() {
     local dir=$1 port=$2
-    export AGORA_DATABASE_URL="postgresql://agora_app:$(pg_password "$dir" agora_app)@127.0.0.1:$port/agora"
-    export AGORA_MIGRATION_DATABASE_URL="postgresql://agora:$(pg_password "$dir" agora)@127.0.0.1:$port/agora"
+    local app owner
+    app="$(pg_password "$dir" agora_app)"
+    owner="$(pg_password "$dir" agora)"
+    export AGORA_DATABASE_URL="postgresql://agora_app:$app@127.0.0.1:$port/agora"
+    export AGORA_MIGRATION_DATABASE_URL="postgresql://agora:$owner@127.0.0.1:$port/agora"
 }
 
 # pg_start DIR PORT [fast]

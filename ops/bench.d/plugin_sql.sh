@@ -2,6 +2,7 @@
 # tenant's role (SET ROLE around each statement) against running it unconfined, and the cost
 # of one new connection, which a per-tenant login pool would pay instead (docs/security.md).
 # shellcheck shell=bash
+# shellcheck source=ops/bench.d/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 bench_setup
