@@ -2,10 +2,16 @@
 # Helpers shared by the ops/ scripts. Source it; it does nothing on its own.
 #
 # Conventions used by every script and by the `agora` binary:
-#   AGORA_DATABASE_URL=postgresql://agora@127.0.0.1:PORT/agora
-#   AGORA_REDIS_URL=redis://127.0.0.1:PORT/0
-# A PostgreSQL "DIR" holds data/ (the cluster), log, port and the unix socket.
-# A Redis "DIR" holds redis.pid, redis.log, port and (when persistent) dump.rdb.
+#   AGORA_DATABASE_URL=postgresql://agora_app:PASSWORD@127.0.0.1:PORT/agora      (requests)
+#   AGORA_MIGRATION_DATABASE_URL=postgresql://agora:PASSWORD@127.0.0.1:PORT/agora (owner)
+#   AGORA_REDIS_URL=redis://agora:PASSWORD@127.0.0.1:PORT/0
+# A PostgreSQL "DIR" (mode 0700) holds data/ (the cluster), log, port, the unix socket and
+# passwords (role=password lines, 0600) with the generated passwords of its roles.
+# A Redis "DIR" holds redis.pid, redis.log, port, redis.conf and password (both 0600) and
+# (when persistent) dump.rdb.
+
+# ops/up and ops/test set `umask 077` once packages are installed and the build is done, so
+# what they write afterwards (passwords, env files, logs, test files) is private to the caller.
 
 set -euo pipefail
 
@@ -174,17 +180,79 @@ pg_ctl_start() {
     fi
 }
 
-# Creates role and database `agora` if missing. Trust auth over TCP, so psql
-# runs as the caller and needs no access to the data dir.
+# A generated password (hex: safe in URLs and config files).
+new_password() {
+    od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# pg_password DIR ROLE — the role's password, generated and kept in DIR/passwords (0600) on
+# first use.
+pg_password() {
+    local dir=$1 role=$2 file="$1/passwords" pw
+    pw="$(sed -n "s/^$role=//p" "$file" 2>/dev/null | head -n1 || true)"
+    if [[ -z $pw ]]; then
+        pw="$(new_password)"
+        (umask 077 && echo "$role=$pw" >>"$file")
+    fi
+    chmod 0600 "$file"
+    echo "$pw"
+}
+
+# psql as the superuser: over the private unix socket when the cluster has one (trust there:
+# only the server's OS user, or root, can reach it), else TCP with the superuser's password.
+pg_admin_psql() {
+    local dir=$1 port=$2
+    shift 2
+    local host=127.0.0.1
+    [[ -S $dir/.s.PGSQL.$port ]] && host=$dir
+    PGPASSWORD="$(pg_password "$dir" postgres)" \
+        psql -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U postgres -tA "$@"
+}
+
+# pg_ensure_db DIR PORT
+# Roles and database, idempotent (also turns an older superuser `agora` into the owner):
+#   agora      owns the database and every schema; runs migrations, creates tenants and their
+#              roles (CREATEROLE) and test databases (CREATEDB). Not a superuser.
+#   agora_app  what the server connects as: DML only, through grants `agora network init` gives.
+#   postgres   the superuser; used by these scripts only.
+# Passwords are scram-sha-256, generated once, kept in DIR/passwords.
 pg_ensure_db() {
-    local port=$1
-    local q=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d postgres -tA)
-    if [[ -z $("${q[@]}" -c "select 1 from pg_roles where rolname = 'agora'") ]]; then
-        "${q[@]}" -c "create role agora superuser login"
-    fi
-    if [[ -z $("${q[@]}" -c "select 1 from pg_database where datname = 'agora'") ]]; then
-        "${q[@]}" -c "create database agora owner agora"
-    fi
+    local dir=$1 port=$2
+    local q=(pg_admin_psql "$dir" "$port")
+    local owner_pw app_pw su_pw
+    su_pw="$(pg_password "$dir" postgres)"
+    owner_pw="$(pg_password "$dir" agora)"
+    app_pw="$(pg_password "$dir" agora_app)"
+    "${q[@]}" -d postgres -v su="$su_pw" -v owner="$owner_pw" -v app="$app_pw" <<'SQL'
+SET password_encryption = 'scram-sha-256';
+SELECT 'CREATE ROLE agora' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'agora')
+\gexec
+SELECT 'CREATE ROLE agora_app' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'agora_app')
+\gexec
+ALTER ROLE postgres PASSWORD :'su';
+ALTER ROLE agora NOSUPERUSER CREATEROLE CREATEDB LOGIN PASSWORD :'owner';
+ALTER ROLE agora_app NOSUPERUSER NOCREATEROLE NOCREATEDB INHERIT LOGIN PASSWORD :'app';
+SELECT 'CREATE DATABASE agora OWNER agora' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'agora')
+\gexec
+SQL
+    # In the database: nobody but its roles may connect; tenant roles may not call set_config
+    # (it could switch a plugin's statement back to the application role).
+    "${q[@]}" -d agora <<'SQL'
+REVOKE ALL ON DATABASE agora FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE agora TO agora_app;
+REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO agora, agora_app;
+SQL
+}
+
+# pg_export_urls DIR PORT — exports the URLs of the two roles (see the top of this file).
+pg_export_urls() {
+    local dir=$1 port=$2
+    local app owner
+    app="$(pg_password "$dir" agora_app)"
+    owner="$(pg_password "$dir" agora)"
+    export AGORA_DATABASE_URL="postgresql://agora_app:$app@127.0.0.1:$port/agora"
+    export AGORA_MIGRATION_DATABASE_URL="postgresql://agora:$owner@127.0.0.1:$port/agora"
 }
 
 # pg_start DIR PORT [fast]
@@ -207,14 +275,24 @@ pg_start() {
         die "user $(pg_user) cannot write $dir (a parent directory lacks o+x?)"
     fi
 
+    # Private: passwords and the unix socket live here.
+    chmod 0700 "$dir"
     if [[ ! -f $dir/data/PG_VERSION ]]; then
         log "initialising PostgreSQL cluster in $dir/data"
-        as_pg "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 \
+        # The superuser's password exists from the start; pg_hba.conf is ours (written below).
+        local pwfile
+        pwfile="$(mktemp)"
+        pg_password "$dir" postgres >"$pwfile"
+        [[ $EUID -eq 0 ]] && chown postgres "$pwfile"
+        as_pg "$PG_BIN/initdb" -D "$dir/data" --auth-local=trust --auth-host=scram-sha-256 \
+            --pwfile="$pwfile" -U postgres -E UTF8 \
             --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
             {
+                rm -f "$pwfile"
                 cat "$dir/initdb.log" >&2
                 die "initdb failed"
             }
+        rm -f "$pwfile"
         # Our settings live in their own file so they can be rewritten on
         # every start without editing postgresql.conf again.
         echo "include_if_exists = 'agora.conf'" >>"$dir/data/postgresql.conf"
@@ -224,7 +302,7 @@ pg_start() {
         local running
         running="$(pg_port "$dir")"
         [[ $running == "$port" ]] || die "PostgreSQL in $dir already runs on port $running, not $port"
-        pg_ensure_db "$port"
+        pg_ensure_db "$dir" "$port"
         return 0
     fi
 
@@ -237,6 +315,9 @@ pg_start() {
         echo "port = $port"
         echo "listen_addresses = '127.0.0.1'"
         echo "unix_socket_directories = '$sockdir'"
+        echo "unix_socket_permissions = 0700"
+        echo "password_encryption = 'scram-sha-256'"
+        echo "hba_file = '$dir/data/agora_hba.conf'"
         echo "max_connections = 300"
         echo "shared_buffers = 256MB"
         if [[ $mode == fast ]]; then
@@ -245,14 +326,22 @@ pg_start() {
             echo "full_page_writes = off"
         fi
     } >"$dir/data/agora.conf"
+    # Passwords on TCP (also for clusters made before this file had them); the socket is
+    # private (0700), so trust there admits only the server's OS user and root.
+    {
+        echo "# written by ops/lib.sh pg_start; rewritten on every start"
+        echo "local all all trust"
+        echo "host all all 127.0.0.1/32 scram-sha-256"
+        echo "host all all ::1/128 scram-sha-256"
+    } >"$dir/data/agora_hba.conf"
     echo "$port" >"$dir/port"
     if [[ $EUID -eq 0 ]]; then
-        chown postgres:postgres "$dir/data/agora.conf" "$dir/port"
+        chown postgres:postgres "$dir/data/agora.conf" "$dir/data/agora_hba.conf" "$dir/port"
     fi
 
     log "starting PostgreSQL on 127.0.0.1:$port"
     pg_ctl_start "$dir"
-    pg_ensure_db "$port"
+    pg_ensure_db "$dir" "$port"
 }
 
 # pg_stop DIR — fast shutdown (rolls back open transactions, keeps data).
@@ -309,13 +398,42 @@ redis_running() {
     redis_pid "$1" >/dev/null
 }
 
+# redis_password DIR — generated on first use, kept in DIR/password (0600).
+redis_password() {
+    local dir=$1
+    if [[ ! -s $dir/password ]]; then
+        (umask 077 && new_password >"$dir/password")
+    fi
+    chmod 0600 "$dir/password"
+    cat "$dir/password"
+}
+
+# redis_url DIR PORT — what the server uses: the ACL user `agora` (no admin commands).
+redis_url() {
+    echo "redis://agora:$(redis_password "$1")@127.0.0.1:$2/0"
+}
+
 # redis_start DIR PORT [persist]
 # Without `persist` Redis is a pure cache (no RDB, no AOF) — what tests want.
 # ops/up passes `persist` so the cache survives a restart.
+# Passwords: `default` (requirepass; what redis-cli uses via REDISCLI_AUTH) and the ACL user
+# `agora` (everything but @dangerous: no FLUSHALL, CONFIG, KEYS, SHUTDOWN...) share the
+# generated one in DIR/password.
 redis_start() {
     local dir=$1 port=$2 mode=${3:-}
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd -P)"
+    chmod 0700 "$dir"
+    local pw
+    pw="$(redis_password "$dir")"
+    (
+        umask 077
+        {
+            echo "# written by ops/lib.sh redis_start; rewritten on every start"
+            echo "requirepass $pw"
+            echo "user agora on >$pw ~* &* +@all -@dangerous"
+        } >"$dir/redis.conf"
+    )
     if redis_running "$dir"; then
         [[ $(cat "$dir/port" 2>/dev/null) == "$port" ]] ||
             die "Redis in $dir already runs, not on port $port"
@@ -324,13 +442,13 @@ redis_start() {
     local save=(--save '')
     [[ $mode == persist ]] && save=(--save 60 1)
     log "starting Redis on 127.0.0.1:$port"
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
+    redis-server "$dir/redis.conf" --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
         --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
         "${save[@]}" --appendonly no
     echo "$port" >"$dir/port"
     local i
     for ((i = 0; i < 100; i++)); do
-        if [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; then
+        if [[ $(REDISCLI_AUTH=$pw redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; then
             return 0
         fi
         sleep 0.1

@@ -32,8 +32,9 @@ bench_setup() {
         pg_start "$BENCH_TMP/pg" "$pg" fast >/dev/null
         redis="$(free_port)"
         redis_start "$BENCH_TMP/redis" "$redis" >/dev/null
-        export AGORA_DATABASE_URL="postgresql://agora@127.0.0.1:$pg/agora"
-        export AGORA_REDIS_URL="redis://127.0.0.1:$redis/0"
+        pg_export_urls "$BENCH_TMP/pg" "$pg"
+        AGORA_REDIS_URL="$(redis_url "$BENCH_TMP/redis" "$redis")"
+        export AGORA_REDIS_URL
     fi
     "$AGORA" network init >/dev/null
 }

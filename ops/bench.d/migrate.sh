@@ -44,7 +44,8 @@ for s in "${STEPS[@]}"; do mv "$BROOT/migrations/tenant/$s" "$BENCH_TMP/"; done
 export AGORA_ROOT="$BROOT"
 
 SLUG=mbench
-PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 "$AGORA_DATABASE_URL")
+# The owner: the bench changes tables directly.
+PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 "${AGORA_MIGRATION_DATABASE_URL:-$AGORA_DATABASE_URL}")
 log() { echo "bench migrate: $*" >&2; }
 
 log "seeding $SLUG with $POSTS posts"

@@ -3,18 +3,27 @@
 #include "http/Router.h"
 #include "plugins/PluginHost.h"
 #include "render/Renderer.h"
+#include "tenancy/DbRoles.h"
+#include "tenancy/TenantRoles.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "web/Routes.h"
 
 namespace agora {
 
-App::App(Config config, size_t pool_size) : config_(std::move(config)) {
+App::App(Config config, size_t pool_size, DbRole role) : config_(std::move(config)) {
     crypto::init();
     if (config_.database_url.empty())
         throw Error::unavailable(
             "no database configured: set AGORA_DATABASE_URL or run ops/up to create .agora/");
-    pool_ = std::make_unique<db::PgPool>(config_.database_url, pool_size);
+    if (config_.migration_database_url.empty())
+        config_.migration_database_url = config_.database_url;
+    bool owner = role == DbRole::Owner;
+    pool_ = std::make_unique<db::PgPool>(
+        owner ? config_.migration_database_url : config_.database_url, pool_size);
+    // Opened on first use only: a server that enables no plugin never logs in as the owner.
+    if (!owner && config_.splitRoles())
+        owner_pool_ = std::make_unique<db::PgPool>(config_.migration_database_url, 2);
     redis_ = std::make_unique<cache::RedisClient>(config_.redis_url);
     directory_ = std::make_unique<Directory>(*pool_);
     rate_limiter_ = std::make_unique<RateLimiter>(*redis_);
@@ -34,6 +43,10 @@ App::App(Config config, size_t pool_size) : config_(std::move(config)) {
 }
 
 App::~App() = default;
+
+db::PgPool& App::ownerPool() {
+    return owner_pool_ ? *owner_pool_ : *pool_;
+}
 
 Renderer& App::renderer() {
     if (!renderer_)
@@ -67,14 +80,46 @@ void App::prepareServing() {
     registerAllRoutes(*this, *router_);
     // Core routes first: a plugin route that clashes with one is refused, not the core one.
     plugins_->install(*router_, *renderer_);
-    secret();  // fetched once, before request threads share it
+    secret();    // fetched once, before request threads share it
+    cacheKey();  // likewise
 }
 
 void App::initNetwork() {
-    auto lease = pool_->acquire();
+    auto lease = ownerPool().acquire();
     migrate::Migrator::bootstrap(*lease);
     migrate::Migrator::apply(*lease, "network",
                              migrate::Migrator::loadSteps(config_.root / "migrations" / "network"));
+    // Servers starting together would GRANT on the same catalog rows at once ("tuple
+    // concurrently updated"): one at a time.
+    lease->exec("SELECT pg_advisory_lock(4243)");
+    struct Unlock {
+        db::PgConnection& c;
+        ~Unlock() {
+            try {
+                c.exec("SELECT pg_advisory_unlock(4243)");
+            } catch (...) {
+            }
+        }
+    } unlock{*lease};
+    std::string app_role = DbRoles::urlUser(config_.database_url);
+    if (config_.splitRoles())
+        DbRoles::grantApplication(*lease, app_role);
+    DbRoles::closeRoleEscapes(*lease);
+    // Tenants made before the roles existed (or by an older build), or not yet granted to this
+    // application role, get theirs now; the others were granted when their schema changed.
+    auto roles = lease->q(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'agora\\_%' AND pg_has_role(coalesce("
+        "(SELECT oid FROM pg_roles WHERE rolname = $1), (SELECT oid FROM pg_roles WHERE "
+        "rolname = current_user)), oid, 'MEMBER')",
+        config_.splitRoles() ? app_role : std::string());
+    std::set<std::string> ready;
+    for (int i = 0; i < roles.rows(); ++i)
+        ready.insert(roles.str(i, 0));
+    auto schemas = lease->q("SELECT schema_name FROM network.tenants ORDER BY id");
+    for (int i = 0; i < schemas.rows(); ++i)
+        if (!ready.count(TenantRoles::roleFor(schemas.str(i, 0))) &&
+            !TenantRoles::ensure(*lease, schemas.str(i, 0)))
+            break;
 }
 
 const std::string& App::secret() {
@@ -88,6 +133,12 @@ const std::string& App::secret() {
         secret_ = lease->q("SELECT value FROM network.secrets WHERE name = 'csrf'").str(0, 0);
     }
     return secret_;
+}
+
+const std::string& App::cacheKey() {
+    if (cache_key_.empty())
+        cache_key_ = crypto::hmacHex(secret(), "agora plugin cache signing v1");
+    return cache_key_;
 }
 
 }  // namespace agora

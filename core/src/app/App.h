@@ -23,14 +23,22 @@ class PluginHost;
 class Renderer;
 class Router;
 
+// Which database role pool() connects as. Operator commands (the CLI) act as the owner, the
+// role that runs migrations; a server serves requests as the application role and keeps a small
+// owner pool for the few admin actions that change schemas (network init, enabling a plugin).
+enum class DbRole { Owner, Application };
+
 // The services one process needs, built once at start and shared by every request thread.
 class App {
 public:
-    explicit App(Config config, size_t pool_size = 16);
+    explicit App(Config config, size_t pool_size = 16, DbRole role = DbRole::Owner);
     ~App();
 
     const Config& config() const { return config_; }
     db::PgPool& pool() { return *pool_; }
+    // The migration role's connections (DDL, tenant roles); pool() itself unless the roles are
+    // split and this is a server.
+    db::PgPool& ownerPool();
     cache::RedisClient& redis() { return *redis_; }
     SettingsRegistry& settings() { return settings_; }
     Directory& directory() { return *directory_; }
@@ -55,6 +63,8 @@ public:
     std::vector<migrate::Step> tenantSteps(const std::set<std::string>& plugins) const;
     // HMAC key shared by all servers (CSRF tokens).
     const std::string& secret();
+    // Key that signs values plugins cache in Redis (derived from secret()).
+    const std::string& cacheKey();
 
     // Builds the routes and renderer (servers only; the CLI doesn't need them).
     void prepareServing();
@@ -62,6 +72,7 @@ public:
 private:
     Config config_;
     std::unique_ptr<db::PgPool> pool_;
+    std::unique_ptr<db::PgPool> owner_pool_;  // null when pool_ is the owner's
     std::unique_ptr<cache::RedisClient> redis_;
     SettingsRegistry settings_;
     std::unique_ptr<Directory> directory_;
@@ -75,6 +86,7 @@ private:
     std::unique_ptr<PluginHost> plugins_;
     std::vector<migrate::Step> tenant_steps_;
     std::string secret_;
+    std::string cache_key_;
 };
 
 }  // namespace agora

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <regex>
 
 namespace agora::cache {
@@ -19,6 +20,21 @@ struct ReplyDeleter {
     }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
+std::string percentDecode(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
 
 RedisReply convert(redisReply* r) {
     RedisReply out;
@@ -65,15 +81,30 @@ void RedisClient::ContextDeleter::operator()(redisContext* c) const {
 RedisClient::RedisClient(const std::string& url, size_t pool_size) : pool_size_(pool_size) {
     if (url.empty())
         return;
-    static const std::regex re(R"(redis://([^:/]+)(?::(\d+))?(?:/(\d+))?/?)");
+    if (url.rfind("rediss://", 0) == 0)
+        throw std::runtime_error(
+            "rediss:// (Redis over TLS) is not supported: this build's hiredis (Debian 12, 0.14) "
+            "has no TLS; use redis:// on a private network or a local TLS tunnel (stunnel)");
+    // userinfo: "user:password", ":password" or "password"; percent-encoding is decoded.
+    static const std::regex re(R"(redis://(?:([^@/]*)@)?([^:/@]+)(?::(\d+))?(?:/(\d+))?/?)");
     std::smatch m;
     if (!std::regex_match(url, m, re))
-        throw std::runtime_error("bad Redis URL: " + url);
-    host_ = m[1];
-    if (m[2].matched)
-        port_ = std::stoi(m[2]);
+        throw std::runtime_error("bad Redis URL (want redis://[user:password@]host[:port][/db])");
+    if (m[1].matched) {
+        std::string info = m[1];
+        auto colon = info.find(':');
+        if (colon == std::string::npos) {
+            password_ = percentDecode(info);
+        } else {
+            user_ = percentDecode(info.substr(0, colon));
+            password_ = percentDecode(info.substr(colon + 1));
+        }
+    }
+    host_ = m[2];
     if (m[3].matched)
-        db_ = std::stoi(m[3]);
+        port_ = std::stoi(m[3]);
+    if (m[4].matched)
+        db_ = std::stoi(m[4]);
 }
 
 RedisClient::~RedisClient() = default;
@@ -108,6 +139,18 @@ RedisClient::ContextPtr RedisClient::takeContext() {
     if (!ctx || ctx->err)
         return nullptr;
     redisSetTimeout(ctx.get(), kCommandTimeout);
+    if (!password_.empty()) {
+        ReplyPtr r(static_cast<redisReply*>(
+            user_.empty() ? redisCommand(ctx.get(), "AUTH %b", password_.data(), password_.size())
+                          : redisCommand(ctx.get(), "AUTH %b %b", user_.data(), user_.size(),
+                                         password_.data(), password_.size())));
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            // Said once per outage (the breaker keeps retries rare); never logs the password.
+            spdlog::warn("redis refused AUTH{}: {}", user_.empty() ? "" : " for user " + user_,
+                         r ? std::string(r->str, r->len) : "no answer");
+            return nullptr;
+        }
+    }
     if (db_ != 0) {
         ReplyPtr r(static_cast<redisReply*>(redisCommand(ctx.get(), "SELECT %d", db_)));
         if (!r || r->type == REDIS_REPLY_ERROR)

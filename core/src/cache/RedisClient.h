@@ -27,7 +27,11 @@ struct RedisReply {
 // then one probe is let through and the pool reconnects by itself.
 class RedisClient {
 public:
-    // url: redis://host:port[/db]; empty url = Redis disabled (every call answers ok=false).
+    // url: redis://[[user]:password@]host[:port][/db]; empty url = Redis disabled (every call
+    // answers ok=false). With a password every new connection sends AUTH (user and password
+    // for an ACL user, the password alone for `requirepass`) before SELECT; a refused AUTH
+    // counts as Redis being down. rediss:// (TLS) is refused: Debian 12's hiredis 0.14 has no
+    // TLS support (no hiredis_ssl); put Redis on a private network or behind a TLS tunnel.
     explicit RedisClient(const std::string& url, size_t pool_size = 8);
     ~RedisClient();
     RedisClient(const RedisClient&) = delete;
@@ -63,6 +67,7 @@ private:
     std::string host_;
     int port_ = 6379;
     int db_ = 0;
+    std::string user_, password_;
     size_t pool_size_;
     std::mutex mu_;
     std::vector<ContextPtr> idle_;

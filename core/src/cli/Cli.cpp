@@ -48,8 +48,9 @@ void printHelp(const std::vector<Command>& commands) {
             line.resize(58, ' ');
         std::cout << line << " " << c.summary << "\n";
     }
-    std::cout << "\nServers: AGORA_DATABASE_URL and AGORA_REDIS_URL, else .agora/agora.env "
-                 "written by ops/up.\n";
+    std::cout << "\nServers: AGORA_DATABASE_URL (serve), AGORA_MIGRATION_DATABASE_URL (every "
+                 "other command; default: AGORA_DATABASE_URL) and AGORA_REDIS_URL, else "
+                 ".agora/agora.env written by ops/up.\n";
 }
 
 }  // namespace

@@ -25,7 +25,9 @@ int serve(const Args& args) {
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-    App app(config, static_cast<size_t>(workers) + 2);
+    // Requests run as the application role; the owner's connections only for network init and
+    // enabling plugins from the admin page (see App::ownerPool).
+    App app(config, static_cast<size_t>(workers) + 2, DbRole::Application);
     app.initNetwork();
     app.prepareServing();
     app.directory().reload();

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "migrate/SqlScript.h"
+#include "tenancy/TenantRoles.h"
 #include "util/Crypto.h"
 
 namespace agora::migrate {
@@ -153,6 +154,9 @@ std::vector<std::string> Migrator::apply(db::PgConnection& conn, const std::stri
         conn.exec("RESET lock_timeout; RESET statement_timeout");
         applied.push_back(s.name);
     }
+    // Tables a step created belong to the tenant's role too (plugin SQL runs under it).
+    if (schema != "network" && !applied.empty())
+        TenantRoles::ensure(conn, schema);
     return applied;
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "migrate/SqlScript.h"
+#include "tenancy/TenantRoles.h"
 #include "util/Error.h"
 
 namespace agora::migrate {
@@ -466,6 +467,9 @@ ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<St
             break;
         }
     }
+    // New tables (and a shadow-rewritten one) belong to the tenant's role as well.
+    if (schema != "network" && !out.steps.empty())
+        TenantRoles::ensure(conn_, schema);
     return out;
 }
 

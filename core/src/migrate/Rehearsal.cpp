@@ -180,7 +180,7 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
         if (options.progress)
             options.progress(m);
     };
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& obs = *lease;
     auto target = MigrationPlan::tenant(obs, slug);
     if (!target)
@@ -256,18 +256,18 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     report["table_bytes"] = prod_bytes;
     report["staging_bytes"] = staging_bytes;
 
-    db::PgConnection applier(app_.config().database_url);
+    db::PgConnection applier(app_.config().migration_database_url);
     int applier_pid = static_cast<int>(applier.q("SELECT pg_backend_pid()").i64(0, 0));
     auto epoch = Clock::now();
-    LockSampler sampler(app_.config().database_url, staged.schema, applier_pid, epoch,
+    LockSampler sampler(app_.config().migration_database_url, staged.schema, applier_pid, epoch,
                         options.sample_interval);
     std::vector<std::string> tables;
     for (const auto& [name, size] : staging_sizes)
         tables.push_back(name);
-    LockProber reader(app_.config().database_url, staged.schema, tables, LockProber::Kind::Read,
-                      epoch);
-    LockProber writer(app_.config().database_url, staged.schema, tables, LockProber::Kind::Write,
-                      epoch);
+    LockProber reader(app_.config().migration_database_url, staged.schema, tables,
+                      LockProber::Kind::Read, epoch);
+    LockProber writer(app_.config().migration_database_url, staged.schema, tables,
+                      LockProber::Kind::Write, epoch);
     sampler.start();
     if (options.probe) {
         reader.start();
@@ -287,7 +287,7 @@ json Rehearsal::run(const std::string& slug, const RehearsalOptions& options) {
     };
     ApplyOptions ao = options.apply;
     ao.progress = [&](const std::string& m) { say(staged.slug + ": " + m); };
-    ao.database_url = app_.config().database_url;
+    ao.database_url = app_.config().migration_database_url;
     ao.before_step = [&](const Step&) {
         closeStep();
         StepObs o;

@@ -88,7 +88,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
             if (auto ms = Rehearsal::estimatedMs(conn, target.schema, s))
                 ao.rehearsed_ms[s.name] = *ms;
     ao.progress = say;
-    ao.database_url = app_.config().database_url;
+    ao.database_url = app_.config().migration_database_url;
     out.result = OnlineApplier(conn, ao).apply(target.schema, pending);
     for (const auto& r : out.result.steps)
         if (r.ok)
@@ -99,7 +99,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
 }
 
 RolloutResult Rollout::run(const std::vector<std::string>& slugs, const RolloutOptions& options) {
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& conn = *lease;
     RolloutResult res;
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "migrate/OnlineApplier.h"
+#include "tenancy/TenantRoles.h"
 #include "util/Error.h"
 
 namespace agora::migrate {
@@ -591,6 +592,9 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                           incoming.boolean(i, 3));
                 for (int i = 0; i < triggers.rows(); ++i)
                     c.exec(triggers.str(i, 0));
+                // The new table came from another schema: the tenant's role gets it in the same
+                // commit, so no request ever meets a table it may not read.
+                TenantRoles::ensure(c, schema_);
                 tx.commit();
                 swapped = true;
                 res.lock_ms = msSince(lock_start);

@@ -6,6 +6,7 @@
 
 #include "migrate/SchemaCopy.h"
 #include "migrate/TableChecksums.h"
+#include "tenancy/TenantRoles.h"
 #include "tenancy/TenantService.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -77,7 +78,7 @@ BackupResult TenantBackup::backup(const std::string& slug, const fs::path& dir,
                               out.dir.string() + " already holds a backup; choose another --to");
     fs::create_directories(out.dir);
 
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     db::Transaction snap(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     std::string snapshot = c.q("SELECT pg_export_snapshot()").str(0, 0);
@@ -104,7 +105,7 @@ BackupResult TenantBackup::backup(const std::string& slug, const fs::path& dir,
                                      "--snapshot=" + snapshot,
                                      "--file=" + dump.string(),
                                      "-d",
-                                     app_.config().database_url};
+                                     app_.config().migration_database_url};
     Subprocess pg_dump(args, {});
 
     json manifest;
@@ -200,7 +201,7 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
     const std::string build = out.schema + "__restore";
     const json& tenant = manifest["tenant"];
 
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     auto existing = c.q("SELECT id, schema_name FROM network.tenants WHERE slug = $1", out.slug);
     out.created = existing.empty();
@@ -239,7 +240,7 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
     c.exec("DROP SCHEMA IF EXISTS " + c.quoteIdent(build) + " CASCADE");
     say("restoring " + from_schema + " as " + out.slug);
     try {
-        SchemaCopy::restore(app_.config().database_url, dump, from_schema, build);
+        SchemaCopy::restore(app_.config().migration_database_url, dump, from_schema, build);
         say("verifying row counts and checksums");
         auto expected = TableChecksums::fromJson(manifest["tables"]);
         auto actual = TableChecksums::compute(c, build);
@@ -278,6 +279,7 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
         c.q("DELETE FROM network.tenant_plugins WHERE tenant_id = $1", out.id);
     }
     c.exec("ALTER SCHEMA " + c.quoteIdent(build) + " RENAME TO " + c.quoteIdent(out.schema));
+    TenantRoles::ensure(c, out.schema);
     if (!hosts.empty()) {
         c.q("DELETE FROM network.hosts WHERE tenant_id = $1", out.id);
         for (const auto& h : hosts)

@@ -12,7 +12,9 @@
 #include "http/RequestContext.h"
 #include "notifications/NotificationService.h"
 #include "plugins/AgoraCall.h"
+#include "plugins/CacheSigning.h"
 #include "plugins/LoadedPlugin.h"
+#include "plugins/PluginSql.h"
 #include "settings/SettingsService.h"
 #include "tenancy/TenantService.h"
 #include "util/Error.h"
@@ -377,8 +379,13 @@ int dbQuery(AgoraCall* call, const char* sql, const char* params_json, const cha
             for (const auto& v : p)
                 params.push_back(paramFromJson(v));
         }
-        // Extended protocol: exactly one statement, values bound, never spliced into the text.
-        auto r = c.db().query(sql, params);
+        if (!PluginSql::isRowStatement(sql))
+            return invalid(c,
+                           "db_query runs SELECT, INSERT, UPDATE, DELETE, WITH, VALUES or TABLE "
+                           "statements only (schema changes belong in migrations)");
+        // Extended protocol: exactly one statement, values bound, never spliced into the text;
+        // under the tenant's role, so the database itself keeps it inside the tenant's schema.
+        auto r = PluginSql::run(c.db(), c.tenant().db_role, sql, params);
         json rows = json::array();
         std::vector<std::string> names;
         for (int col = 0; col < r.columns(); ++col)
@@ -575,6 +582,16 @@ int unavailable(AgoraCall& c) {
     return AGORA_ERR_UNAVAILABLE;
 }
 
+// A stored value whose signature fails is a miss: Redis is not trusted with what plugins cache.
+std::optional<std::string> openSigned(AgoraCall& c, const std::string& key,
+                                      const std::string& stored) {
+    auto value = CacheSigning::open(c.app.cacheKey(), key, stored);
+    if (!value)
+        spdlog::warn("plugin {}: cache value under {} has no valid signature; ignored",
+                     c.plugin.name, key);
+    return value;
+}
+
 int cacheGet(AgoraCall* call, const char* key, const char** value, size_t* value_len) {
     return service(call, [&](AgoraCall& c) {
         if (!tenantKey(c, key) || !value)
@@ -584,7 +601,10 @@ int cacheGet(AgoraCall* call, const char* key, const char** value, size_t* value
             return unavailable(c);
         if (r.nil)
             return AGORA_ERR_NOT_FOUND;
-        c.result = std::move(r.str);
+        auto opened = openSigned(c, key, r.str);
+        if (!opened)
+            return AGORA_ERR_NOT_FOUND;
+        c.result = std::move(*opened);
         *value = c.result.c_str();
         if (value_len)
             *value_len = c.result.size();
@@ -607,8 +627,11 @@ int cacheMget(AgoraCall* call, const char* keys_json, const char** values_json) 
         if (!r.ok)
             return unavailable(c);
         json out = json::array();
-        for (const auto& e : r.elements)
-            out.push_back(e ? json(*e) : json(nullptr));
+        for (size_t i = 0; i < r.elements.size(); ++i) {
+            const auto& e = r.elements[i];
+            auto opened = e ? openSigned(c, argv[i + 1], *e) : std::nullopt;
+            out.push_back(opened ? json(*opened) : json(nullptr));
+        }
         c.result = out.dump(-1, ' ', false, json::error_handler_t::replace);
         *values_json = c.result.c_str();
         return AGORA_OK;
@@ -620,7 +643,9 @@ int cacheSet(AgoraCall* call, const char* key, const char* value, size_t value_l
     return service(call, [&](AgoraCall& c) {
         if (!tenantKey(c, key) || !value)
             return AGORA_ERR_INVALID;
-        std::vector<std::string> argv = {"SET", key, std::string(value, value_len)};
+        std::vector<std::string> argv = {
+            "SET", key,
+            CacheSigning::sign(c.app.cacheKey(), key, std::string_view(value, value_len))};
         if (ttl_seconds > 0) {
             argv.push_back("EX");
             argv.push_back(std::to_string(ttl_seconds));

@@ -68,7 +68,7 @@ void PluginService::runEnableHooks(db::PgConnection& conn, const Tenant& tenant,
 bool PluginService::enable(const Tenant& tenant, const std::string& name,
                            std::optional<int64_t> actor) {
     loaded(name);
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     // The schema first: a tenant must never be marked as using a plugin whose tables aren't
     // there yet.
@@ -104,7 +104,7 @@ bool PluginService::disable(const Tenant& tenant, const std::string& name,
     // A plugin whose file is gone can still be switched off where it was on.
     if (!app_.plugins().find(name) && !tenant.pluginEnabled(name))
         loaded(name);
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     {
         db::Transaction tx(c);

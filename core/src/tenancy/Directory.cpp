@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_set>
+
+#include "tenancy/TenantRoles.h"
 
 namespace agora {
 
@@ -94,6 +97,16 @@ void Directory::reload() {
     for (int i = 0; i < plugins.rows(); ++i)
         if (auto it = by_id.find(plugins.i64(i, 0)); it != by_id.end())
             it->second->plugins.insert(plugins.str(i, 1));
+    // Roles this connection may switch to (a superuser: all of them).
+    auto roles =
+        c.q("SELECT rolname FROM pg_roles WHERE rolname LIKE 'agora\\_%' "
+            "AND pg_has_role(current_user, oid, 'MEMBER')");
+    std::unordered_set<std::string> usable;
+    for (int i = 0; i < roles.rows(); ++i)
+        usable.insert(roles.str(i, 0));
+    for (auto& [id, t] : by_id)
+        if (auto role = TenantRoles::roleFor(t->schema); usable.count(role))
+            t->db_role = role;
     tx.commit();
 
     auto next = std::make_shared<State>();

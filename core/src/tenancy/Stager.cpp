@@ -5,6 +5,7 @@
 
 #include "migrate/SchemaCopy.h"
 #include "migrate/TableChecksums.h"
+#include "tenancy/TenantRoles.h"
 #include "tenancy/TenantService.h"
 #include "util/Error.h"
 
@@ -43,7 +44,7 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
     out.schema = TenantService::schemaFor(out.slug);
     const std::string build = out.schema + "__build";
 
-    auto lease_a = app_.pool().acquire();
+    auto lease_a = app_.ownerPool().acquire();
     auto& a = *lease_a;
     auto parent =
         a.q("SELECT id, name, schema_name, theme, staging_of FROM network.tenants WHERE slug = $1",
@@ -77,15 +78,16 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
             parent_id);
     say("copying " + parent_schema + " (snapshot " + snapshot + ")");
     try {
-        migrate::SchemaCopy::copy(app_.config().database_url, parent_schema, build, snapshot);
+        migrate::SchemaCopy::copy(app_.config().migration_database_url, parent_schema, build,
+                                  snapshot);
     } catch (...) {
         // psql commits what it got if pg_dump dies between statements: never leave that.
-        db::PgConnection cleanup(app_.config().database_url);
+        db::PgConnection cleanup(app_.config().migration_database_url);
         cleanup.exec("DROP SCHEMA IF EXISTS " + cleanup.quoteIdent(build) + " CASCADE");
         throw;
     }
 
-    auto lease_b = app_.pool().acquire();
+    auto lease_b = app_.ownerPool().acquire();
     auto& b = *lease_b;
     if (verify) {
         say("verifying row counts and checksums");
@@ -110,6 +112,7 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
     b.exec("SET LOCAL lock_timeout = '10s'");
     b.exec("DROP SCHEMA IF EXISTS " + b.quoteIdent(out.schema) + " CASCADE");
     b.exec("ALTER SCHEMA " + b.quoteIdent(build) + " RENAME TO " + b.quoteIdent(out.schema));
+    TenantRoles::ensure(b, out.schema);
 
     b.q("DELETE FROM network.schema_migrations WHERE target = $1", out.schema);
     for (int i = 0; i < ledger.rows(); ++i)

@@ -29,6 +29,9 @@ struct Tenant {
     std::vector<std::string> hosts;
     std::map<std::string, json> overrides;  // settings explicitly set for this tenant
     std::set<std::string> plugins;          // enabled plugin names
+    // The tenant's database role (TenantRoles) when this process may switch to it; plugin SQL
+    // runs under it. Empty: roles couldn't be created on this install, plugins run unconfined.
+    std::string db_role;
 
     bool isStaging() const { return staging_of.has_value(); }
     bool pluginEnabled(const std::string& name) const { return plugins.count(name) > 0; }

@@ -6,6 +6,7 @@
 #include "plugins/PluginHost.h"
 #include "plugins/PluginService.h"
 #include "render/PageCache.h"
+#include "tenancy/TenantRoles.h"
 #include "util/Error.h"
 
 namespace agora {
@@ -62,7 +63,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     checkHosts(spec);
     validatePlugins(spec);
     validateSettings(spec);
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     if (!c.q("SELECT 1 FROM network.tenants WHERE slug = $1", spec.slug).empty())
         throw Error::conflict("tenant_exists", "a tenant named " + spec.slug + " already exists");
@@ -102,6 +103,9 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
         created.schema = schema;
         created.staging_of = parent;
         created.plugins.insert(spec.plugins.begin(), spec.plugins.end());
+        // Enable hooks are plugin SQL too: they run under the tenant's role.
+        if (TenantRoles::ensure(c, schema))
+            created.db_role = TenantRoles::roleFor(schema);
         for (const auto& p : spec.plugins)
             plugins.runEnableHooks(c, created, p);
     }
@@ -126,7 +130,7 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
     checkHosts(spec);
     validatePlugins(spec);
     validateSettings(spec);
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     // An existing tenant's pending core steps go through `agora migrate apply` (rehearsal gate,
     // lock timeouts, shadow rewrites), never through a tenant file.
@@ -222,7 +226,7 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
 }
 
 std::vector<TenantSummary> TenantService::list() {
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     auto r = c.q(
         "SELECT t.id, t.slug, t.name, t.schema_name, t.theme, t.status, p.slug AS parent, "
@@ -286,7 +290,7 @@ void TenantService::setRole(const std::string& slug, const std::string& username
     auto t = show(slug);
     if (!t)
         throw Error::notFound("no tenant " + slug);
-    auto lease = app_.pool().acquire();
+    auto lease = app_.ownerPool().acquire();
     auto& c = *lease;
     db::Transaction tx(c);
     auto acct =
@@ -313,7 +317,7 @@ void TenantService::setRole(const std::string& slug, const std::string& username
 
 void TenantService::migrateAll(const std::function<void(const std::string&)>& progress) {
     for (const auto& t : list()) {
-        auto lease = app_.pool().acquire();
+        auto lease = app_.ownerPool().acquire();
         // Core's steps, then those of the plugins this tenant enabled.
         std::set<std::string> enabled(t.plugins.begin(), t.plugins.end());
         migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(enabled),

@@ -67,6 +67,13 @@ Config Config::load() {
         return v.empty() ? file[name] : v;
     };
     c.database_url = pick("AGORA_DATABASE_URL");
+    // Both database URLs from the same place: an AGORA_DATABASE_URL in the environment must
+    // not be paired with the migration URL ops/up wrote for its own servers.
+    c.migration_database_url = env("AGORA_DATABASE_URL").empty()
+                                   ? pick("AGORA_MIGRATION_DATABASE_URL")
+                                   : env("AGORA_MIGRATION_DATABASE_URL");
+    if (c.migration_database_url.empty())
+        c.migration_database_url = c.database_url;
     c.redis_url = pick("AGORA_REDIS_URL");
     if (auto d = env("AGORA_PLUGIN_DIR"); !d.empty()) {
         c.plugin_dir = d;

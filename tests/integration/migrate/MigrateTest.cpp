@@ -45,10 +45,12 @@ std::string randomSuffix() {
 }  // namespace
 
 void MigrateTest::SetUp() {
-    admin_url_ = env("AGORA_DATABASE_URL");
-    ASSERT_FALSE(admin_url_.empty())
+    saved_url_ = env("AGORA_DATABASE_URL");
+    ASSERT_FALSE(saved_url_.empty())
         << "AGORA_DATABASE_URL is not set: these tests need the PostgreSQL that ops/test starts";
-    saved_url_ = admin_url_;
+    // With split roles the migration role is the one that may create databases.
+    saved_migration_url_ = env("AGORA_MIGRATION_DATABASE_URL");
+    admin_url_ = saved_migration_url_.empty() ? saved_url_ : saved_migration_url_;
     had_root_ = std::getenv("AGORA_ROOT") != nullptr;
     saved_root_ = env("AGORA_ROOT");
 
@@ -67,7 +69,9 @@ void MigrateTest::SetUp() {
             if (e.path().extension() == ".sql")
                 fs::copy_file(e.path(), root_ / "migrations" / folder / e.path().filename());
     }
-    ::setenv("AGORA_DATABASE_URL", url_.c_str(), 1);
+    ::setenv("AGORA_DATABASE_URL", withDatabase(saved_url_, database_).c_str(), 1);
+    if (!saved_migration_url_.empty())
+        ::setenv("AGORA_MIGRATION_DATABASE_URL", url_.c_str(), 1);
     ::setenv("AGORA_ROOT", root_.c_str(), 1);
     db_ = std::make_unique<db::PgConnection>(url_);
     app().initNetwork();
@@ -77,6 +81,8 @@ void MigrateTest::TearDown() {
     app_.reset();
     db_.reset();
     ::setenv("AGORA_DATABASE_URL", saved_url_.c_str(), 1);
+    if (!saved_migration_url_.empty())
+        ::setenv("AGORA_MIGRATION_DATABASE_URL", saved_migration_url_.c_str(), 1);
     if (had_root_)
         ::setenv("AGORA_ROOT", saved_root_.c_str(), 1);
     else

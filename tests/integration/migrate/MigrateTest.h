@@ -63,7 +63,7 @@ private:
     std::string url_;
     std::string database_;
     std::filesystem::path root_;
-    std::string saved_url_, saved_root_;
+    std::string saved_url_, saved_migration_url_, saved_root_;
     bool had_root_ = false;
     std::unique_ptr<db::PgConnection> db_;
     std::unique_ptr<App> app_;

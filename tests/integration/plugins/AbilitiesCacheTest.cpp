@@ -293,6 +293,54 @@ TEST_F(AbilitiesCacheTest, RedisDownGivesTheSameAnswersAndAStaleEntryIsNeverServ
     EXPECT_EQ(answers()["edit"], 200);
 }
 
+// Whoever can write to Redis must not be able to grant abilities: the host signs what plugins
+// cache, and an entry that carries the right stamp and generation but no valid signature is a
+// miss (the grant set is read from PostgreSQL again).
+TEST_F(AbilitiesCacheTest, AForgedCachedGrantSetGrantsNothing) {
+    needRedisControl();
+    if (HasFatalFailure())
+        return;
+    auto& s = server();
+    auto t = abilitiesTenant("abforge");
+    auto owner = s.apiClient(t, s.createUser(t));
+    auto u = s.createUser(t);
+    auto api = s.apiClient(t, u);
+    int64_t target = ask(owner);
+    auto edit = [&] {
+        return api
+            .patch("/api/v1/posts/" + std::to_string(target),
+                   {{"body", unique("An edit nobody granted this member the right to make.")}})
+            .status;
+    };
+    ASSERT_FALSE(holds(api, "edit_posts"));
+    ASSERT_EQ(edit(), 403);
+
+    std::string key = "ab:{" + t.slug + "}:" + std::to_string(u.id);
+    std::string stored = redisGet(key);
+    ASSERT_GT(stored.size(), 1u) << "the grant set should be cached by now";
+    stored.pop_back();  // redis-cli's newline
+    ASSERT_EQ(stored.rfind("s1.", 0), 0u) << "cached values are signed: " << stored;
+    auto body_at = stored.find('.', 3) + 1;
+    json entry = json::parse(stored.substr(body_at));
+    ASSERT_TRUE(entry.contains("stamp")) << entry;
+    entry["grants"].push_back("edit_posts");
+
+    const std::vector<std::pair<std::string, std::string>> forgeries = {
+        {"no signature, right stamp and generation", entry.dump()},
+        {"the genuine signature of another value", stored.substr(0, body_at) + entry.dump()},
+        {"a made-up signature", "s1." + std::string(64, 'a') + "." + entry.dump()},
+    };
+    for (const auto& [what, value] : forgeries) {
+        auto set = runCommand("printf '%s' '" + value + "' | redis-cli -h 127.0.0.1 -p " +
+                              redis_port_ + " -x set '" + key + "'");
+        ASSERT_EQ(set.second, "OK\n") << what;
+        EXPECT_FALSE(holds(api, "edit_posts")) << what;
+        EXPECT_EQ(edit(), 403) << what;
+    }
+    // A genuine entry is still used: the member holds what PostgreSQL says, and no more.
+    EXPECT_EQ(redisGet(key).rfind("s1.", 0), 0u) << "the forged entry was replaced by a signed one";
+}
+
 }  // namespace
 
 }  // namespace agora::test

@@ -42,7 +42,8 @@ TestServer::TestServer() {
     // Plugins the tests exercise (abilities and the fixtures), built by tests/fixtures.
     setenv("AGORA_PLUGIN_DIR", AGORA_TEST_PLUGIN_DIR, 0);
 #endif
-    app_ = std::make_unique<App>(Config::load(), 16);
+    // As `agora serve`: requests as the application role, set-up helpers as the owner.
+    app_ = std::make_unique<App>(Config::load(), 16, DbRole::Application);
     app_->initNetwork();
     app_->prepareServing();
     app_->directory().reload();

@@ -72,8 +72,9 @@ public:
     // A client signed in through the HTML login form (cookie session, no token), as a browser.
     HttpClient browserClient(const TestTenant& tenant, const TestUser& user);
 
-    // A connection on the network database (search_path not set to any tenant).
-    db::PgLease db() { return app_->pool().acquire(); }
+    // A connection on the network database (search_path not set to any tenant), as the owner
+    // (migration role): tests set up and inspect state with rights requests don't have.
+    db::PgLease db() { return app_->ownerPool().acquire(); }
     // First column of the first row as a number (e.g. a count), 0 when there is no row.
     template <typename... Args>
     int64_t scalar(const std::string& sql, const Args&... args) {
