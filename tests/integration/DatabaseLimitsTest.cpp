@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "db/PgConnection.h"
@@ -98,6 +99,8 @@ TEST_F(DatabaseLimitsTest, ARequestStuckOnALockAnswers503WithinTheStatementTimeo
     auto r = s.client(t).post("/api/v1/session", {{"login", u.username}, {"password", u.password}});
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     locker.exec("ROLLBACK");
+    std::cout << "[ db ] a login stuck behind a lock answered " << r.status << " after " << ms
+              << " ms (statement_timeout 500 ms)\n";
     EXPECT_EQ(r.status, 503) << r;
     EXPECT_LT(ms, 5000) << "waited for the lock instead of timing out";
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.sessions WHERE account_id = $1", u.id), 0);
