@@ -43,17 +43,29 @@ int64_t AccountService::createAccount(db::PgConnection& c, const NewAccount& a, 
 
 std::optional<int64_t> AccountService::authenticate(db::PgConnection& c, const std::string& login,
                                                     const std::string& password) {
+    return verify(findLogin(c, login), password);
+}
+
+std::optional<LoginCandidate> AccountService::findLogin(db::PgConnection& c,
+                                                        const std::string& login) {
     auto r =
         c.q("SELECT id, password_hash FROM network.accounts "
             "WHERE lower(username) = lower($1) OR lower(email) = lower($1) LIMIT 1",
             login);
-    if (r.empty()) {
+    if (r.empty())
+        return std::nullopt;
+    return LoginCandidate{r.i64(0, 0), r.str(0, 1)};
+}
+
+std::optional<int64_t> AccountService::verify(const std::optional<LoginCandidate>& candidate,
+                                              const std::string& password) {
+    if (!candidate) {
         crypto::dummyVerify(password);
         return std::nullopt;
     }
-    if (!crypto::verifyPassword(r.str(0, 1), password))
+    if (!crypto::verifyPassword(candidate->password_hash, password))
         return std::nullopt;
-    return r.i64(0, 0);
+    return candidate->account_id;
 }
 
 void AccountService::ensureMembership(db::PgConnection& c, const Tenant& tenant,

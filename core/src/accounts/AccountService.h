@@ -16,6 +16,12 @@ struct NewAccount {
     std::string display_name;
 };
 
+// The account a login (username or email) names, with its password hash.
+struct LoginCandidate {
+    int64_t account_id = 0;
+    std::string password_hash;
+};
+
 struct IssuedSession {
     std::string token;  // the secret; only its hash is stored
     int64_t account_id;
@@ -30,6 +36,11 @@ public:
     // Same answer (nullopt) for an unknown login and a wrong password, in the same time.
     static std::optional<int64_t> authenticate(db::PgConnection& c, const std::string& login,
                                                const std::string& password);
+    // authenticate() in two halves, so a throttle can sit between the look-up (cheap) and the
+    // Argon2id verify (what it protects). verify() costs one Argon2id either way.
+    static std::optional<LoginCandidate> findLogin(db::PgConnection& c, const std::string& login);
+    static std::optional<int64_t> verify(const std::optional<LoginCandidate>& candidate,
+                                         const std::string& password);
     // Makes the account a member of the tenant (idempotent). `c` must point at the tenant.
     static void ensureMembership(db::PgConnection& c, const Tenant& tenant, int64_t account_id);
     static IssuedSession createSession(db::PgConnection& c, const Tenant& tenant,

@@ -24,9 +24,20 @@ App::App(Config config, size_t pool_size, DbRole role) : config_(std::move(confi
     // Opened on first use only: a server that enables no plugin never logs in as the owner.
     if (!owner && config_.splitRoles())
         owner_pool_ = std::make_unique<db::PgPool>(config_.migration_database_url, 2);
+    // A dead or unreachable server fails a connect in seconds, for the CLI too.
+    pool_->setLimits({static_cast<int>(config_.db_connect_timeout_seconds), 0, 0});
+    if (owner_pool_)
+        owner_pool_->setLimits({static_cast<int>(config_.db_connect_timeout_seconds), 0, 0});
     redis_ = std::make_unique<cache::RedisClient>(config_.redis_url);
     directory_ = std::make_unique<Directory>(*pool_);
     rate_limiter_ = std::make_unique<RateLimiter>(*redis_);
+    AuthThrottle::Limits limits;
+    limits.login_failures_per_account = config_.login_failures_per_account;
+    limits.login_failures_per_address = config_.login_failures_per_address;
+    limits.login_window = std::chrono::seconds(config_.login_window_seconds);
+    limits.signups_per_address = config_.signups_per_address;
+    limits.signup_window = std::chrono::seconds(config_.signup_window_seconds);
+    auth_throttle_ = std::make_unique<AuthThrottle>(*redis_, limits);
     directory_->onNotify([this](const std::string& channel, const std::string& payload) {
         if (channel == kCacheChannel) {
             try {
@@ -74,6 +85,11 @@ std::vector<migrate::Step> App::tenantSteps(const std::set<std::string>& plugins
 }
 
 void App::prepareServing() {
+    // Requests get every limit: no statement, lock wait or forgotten transaction holds a
+    // worker (and its connection) for long.
+    pool_->setLimits({static_cast<int>(config_.db_connect_timeout_seconds),
+                      static_cast<int>(config_.db_statement_timeout_ms),
+                      static_cast<int>(config_.db_idle_in_transaction_timeout_ms)});
     loadPlugins();
     renderer_ = std::make_unique<Renderer>(config_.root / "themes");
     router_ = std::make_unique<Router>();

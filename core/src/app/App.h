@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/AuthThrottle.h"
 #include "cache/RedisClient.h"
 #include "content/EventBus.h"
 #include "content/PermissionService.h"
@@ -46,6 +47,7 @@ public:
     PermissionService& permissions() { return permissions_; }
     EventBus& events() { return events_; }
     RateLimiter& rateLimiter() { return *rate_limiter_; }
+    AuthThrottle& authThrottle() { return *auth_throttle_; }
     PageCache& pageCache() { return page_cache_; }
     Renderer& renderer();
     Router& router();
@@ -80,6 +82,7 @@ private:
     PermissionService permissions_;
     EventBus events_;
     std::unique_ptr<RateLimiter> rate_limiter_;
+    std::unique_ptr<AuthThrottle> auth_throttle_;
     PageCache page_cache_;
     std::unique_ptr<Renderer> renderer_;
     std::unique_ptr<Router> router_;

@@ -9,7 +9,6 @@
 namespace agora::cache {
 
 namespace {
-constexpr auto kCoolDown = std::chrono::milliseconds(1000);
 constexpr timeval kConnectTimeout{0, 200 * 1000};
 constexpr timeval kCommandTimeout{0, 250 * 1000};
 
@@ -110,21 +109,47 @@ RedisClient::RedisClient(const std::string& url, size_t pool_size) : pool_size_(
 RedisClient::~RedisClient() = default;
 
 bool RedisClient::breakerAllows() {
+    auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mu_);
-    return std::chrono::steady_clock::now() >= open_until_;
+    switch (breaker_) {
+        case Breaker::Closed:
+            return true;
+        case Breaker::Open:
+            if (now < open_until_)
+                return false;
+            // Cool-down over: this caller is the one probe.
+            breaker_ = Breaker::HalfOpen;
+            probe_started_ = now;
+            return true;
+        case Breaker::HalfOpen:
+            // A probe that never reported (it can't take longer than its timeouts) is presumed
+            // lost, so the breaker can't stay half-open for good.
+            if (now - probe_started_ > std::chrono::seconds(2)) {
+                probe_started_ = now;
+                return true;
+            }
+            return false;
+    }
+    return false;
 }
 
 void RedisClient::recordFailure() {
     ++errors_;
     std::lock_guard lock(mu_);
-    if (std::chrono::steady_clock::now() >= open_until_) {
-        spdlog::warn("redis unavailable; serving from PostgreSQL for {} ms", kCoolDown.count());
-    }
-    open_until_ = std::chrono::steady_clock::now() + kCoolDown;
+    if (breaker_ == Breaker::Closed)
+        spdlog::warn("redis unavailable; serving from PostgreSQL, probing every {} ms",
+                     cool_down_.count());
+    breaker_ = Breaker::Open;
+    open_until_ = std::chrono::steady_clock::now() + cool_down_;
     idle_.clear();  // every pooled connection is suspect now
 }
 
-void RedisClient::recordSuccess() {}
+void RedisClient::recordSuccess() {
+    std::lock_guard lock(mu_);
+    if (breaker_ != Breaker::Closed)
+        spdlog::info("redis available again");
+    breaker_ = Breaker::Closed;
+}
 
 RedisClient::ContextPtr RedisClient::takeContext() {
     {
@@ -135,6 +160,7 @@ RedisClient::ContextPtr RedisClient::takeContext() {
             return c;
         }
     }
+    ++connects_;
     ContextPtr ctx(redisConnectWithTimeout(host_.c_str(), port_, kConnectTimeout));
     if (!ctx || ctx->err)
         return nullptr;
@@ -202,6 +228,7 @@ std::vector<RedisReply> RedisClient::pipeline(
         out[i] = convert(reply.get());
     }
     giveBack(std::move(ctx));
+    recordSuccess();
     return out;
 }
 

@@ -24,7 +24,9 @@ struct RedisReply {
 
 // A small pool of hiredis connections with connect/command timeouts and a circuit breaker:
 // after a failure the breaker opens for a cool-down so requests don't each wait for a timeout,
-// then one probe is let through and the pool reconnects by itself.
+// then exactly one caller is let through as a probe (half-open) while every other caller keeps
+// getting the fast "unavailable"; the probe's success closes the breaker, its failure opens it
+// for another cool-down.
 class RedisClient {
 public:
     // url: redis://[[user]:password@]host[:port][/db]; empty url = Redis disabled (every call
@@ -51,6 +53,9 @@ public:
     uint64_t hits() const { return hits_; }
     uint64_t misses() const { return misses_; }
     uint64_t errors() const { return errors_; }
+    // Connections attempted (each a possible connect timeout): what the breaker bounds.
+    uint64_t connectAttempts() const { return connects_; }
+    void setCoolDown(std::chrono::milliseconds d) { cool_down_ = d; }
 
 private:
     struct ContextDeleter {
@@ -71,8 +76,12 @@ private:
     size_t pool_size_;
     std::mutex mu_;
     std::vector<ContextPtr> idle_;
+    enum class Breaker { Closed, Open, HalfOpen };
+    Breaker breaker_ = Breaker::Closed;
     std::chrono::steady_clock::time_point open_until_{};
-    std::atomic<uint64_t> hits_{0}, misses_{0}, errors_{0};
+    std::chrono::steady_clock::time_point probe_started_{};
+    std::chrono::milliseconds cool_down_{1000};
+    std::atomic<uint64_t> hits_{0}, misses_{0}, errors_{0}, connects_{0};
 };
 
 }  // namespace agora::cache

@@ -52,8 +52,14 @@ PgError makeError(const PGresult* res, const PGconn* conn, const std::string& sq
 
 }  // namespace
 
-PgConnection::PgConnection(const std::string& url) {
-    conn_ = PQconnectdb(url.c_str());
+PgConnection::PgConnection(const std::string& url, const ConnectionLimits& limits) {
+    // connect_timeout rides along as a connection parameter (it must bound the connect
+    // itself); the URL's own parameters come first and a later keyword wins, so ours applies.
+    std::string timeout = std::to_string(limits.connect_timeout_seconds);
+    const char* keys[] = {
+        "dbname", limits.connect_timeout_seconds > 0 ? "connect_timeout" : nullptr, nullptr};
+    const char* values[] = {url.c_str(), timeout.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn_) != CONNECTION_OK) {
         std::string msg = PQerrorMessage(conn_);
         PQfinish(conn_);
@@ -63,6 +69,25 @@ PgConnection::PgConnection(const std::string& url) {
     }
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
+    std::string set;
+    if (limits.statement_timeout_ms > 0)
+        set += "SET statement_timeout = " + std::to_string(limits.statement_timeout_ms) + ";";
+    if (limits.idle_in_transaction_timeout_ms > 0)
+        set += "SET idle_in_transaction_session_timeout = " +
+               std::to_string(limits.idle_in_transaction_timeout_ms) + ";";
+    if (!set.empty()) {
+        PGresult* res = PQexec(conn_, set.c_str());
+        bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+        std::string msg = ok ? "" : PQerrorMessage(conn_);
+        if (res)
+            PQclear(res);
+        if (!ok) {
+            PQfinish(conn_);
+            conn_ = nullptr;
+            throw PgError(ErrorCode::Unavailable, "database_unavailable",
+                          "cannot set connection limits: " + msg, "08001", "");
+        }
+    }
 }
 
 PgConnection::~PgConnection() {
@@ -128,6 +153,15 @@ void PgConnection::useSchema(const std::string& schema) {
     check(PQexec(conn_, ("SET search_path TO " + quoteIdent(schema) + ", public").c_str()),
           "SET search_path");
     schema_ = schema;
+    search_path_default_ = false;
+}
+
+void PgConnection::resetSchema() {
+    if (search_path_default_)
+        return;
+    check(PQexec(conn_, "RESET search_path"), "RESET search_path");
+    schema_.clear();
+    search_path_default_ = true;
 }
 
 std::string PgConnection::quoteIdent(std::string_view ident) const {
@@ -183,6 +217,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     conn_.exec("COMMIT");
     active_ = false;
+    ++conn_.commits_;
 }
 
 }  // namespace agora::db

@@ -73,13 +73,21 @@ private:
     std::string constraint_;
 };
 
+// Limits for one connection; 0 = none. Requests get all three (see Config), so neither a dead
+// server, a runaway statement, a lock wait nor a forgotten transaction can hold a worker.
+struct ConnectionLimits {
+    int connect_timeout_seconds = 0;
+    int statement_timeout_ms = 0;
+    int idle_in_transaction_timeout_ms = 0;
+};
+
 // Owns one libpq connection (RAII). Not thread-safe: one thread uses it at a time (the pool
 // guarantees that). Statements run through query() are prepared once per connection and reused
 // for every tenant: tenant tables are resolved through search_path, which PostgreSQL re-checks
 // when it changes, so the same prepared name is correct in every schema.
 class PgConnection {
 public:
-    explicit PgConnection(const std::string& url);
+    explicit PgConnection(const std::string& url, const ConnectionLimits& limits = {});
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
     ~PgConnection();
@@ -102,13 +110,21 @@ public:
     void useSchema(const std::string& schema);
     const std::string& currentSchema() const { return schema_; }
     // Forget the cached search_path (a rolled-back transaction may have undone a SET).
-    void forgetSchema() { schema_.clear(); }
+    void forgetSchema() {
+        schema_.clear();
+        search_path_default_ = false;
+    }
+    // Back to the server's default search_path unless it is known to be there; the pool calls
+    // it on every release, so no lease ever starts with another tenant's schema.
+    void resetSchema();
 
     std::string quoteIdent(std::string_view ident) const;
     std::string quoteLiteral(std::string_view s) const;
 
     // Statements issued since construction (used to prove pages do no N+1 queries).
     uint64_t statementCount() const { return statements_; }
+    // Transactions committed through Transaction (a request may retry only before its first).
+    uint64_t commitCount() const { return commits_; }
 
     pg_conn* raw() { return conn_; }
 
@@ -122,7 +138,10 @@ private:
     pg_conn* conn_ = nullptr;
     std::unordered_set<std::string> prepared_;
     std::string schema_;
+    bool search_path_default_ = true;
     uint64_t statements_ = 0;
+    uint64_t commits_ = 0;
+    friend class Transaction;
 };
 
 // BEGIN on construction, ROLLBACK on destruction unless commit() ran: a request's writes are

@@ -20,9 +20,10 @@ PgLease PgPool::acquire() {
         }
         if (open_.load() < max_size_) {
             ++open_;
+            auto limits = limits_;
             lock.unlock();
             try {
-                return PgLease(this, std::make_unique<PgConnection>(url_));
+                return PgLease(this, std::make_unique<PgConnection>(url_, limits));
             } catch (...) {
                 --open_;
                 cv_.notify_one();
@@ -39,7 +40,16 @@ PgLease PgPool::acquire() {
 
 void PgPool::release(std::unique_ptr<PgConnection> conn) {
     // A connection left mid-transaction or broken is closed, not reused.
-    if (!conn->healthy()) {
+    bool reusable = conn->healthy();
+    if (reusable) {
+        // Whatever schema this lease pointed at, the next one starts from the default.
+        try {
+            conn->resetSchema();
+        } catch (const std::exception&) {
+            reusable = false;
+        }
+    }
+    if (!reusable) {
         conn.reset();
         --open_;
         cv_.notify_one();
@@ -50,6 +60,22 @@ void PgPool::release(std::unique_ptr<PgConnection> conn) {
         idle_.push_back(std::move(conn));
     }
     cv_.notify_one();
+}
+
+void PgPool::setLimits(const ConnectionLimits& limits) {
+    std::vector<std::unique_ptr<PgConnection>> closing;
+    {
+        std::lock_guard lock(mu_);
+        limits_ = limits;
+        closing.swap(idle_);
+        open_ -= closing.size();
+    }
+    cv_.notify_all();
+}
+
+ConnectionLimits PgPool::limits() {
+    std::lock_guard lock(mu_);
+    return limits_;
 }
 
 size_t PgPool::idleCount() {

@@ -50,6 +50,11 @@ public:
     size_t idleCount();
     uint64_t waits() const { return waits_.load(); }
     void setAcquireTimeout(std::chrono::milliseconds t) { acquire_timeout_ = t; }
+    // Limits for connections opened from now on; idle ones are closed so every later lease
+    // has them (the server sets them once before serving; the CLI keeps none, since a
+    // migration's statements may rightly run for hours).
+    void setLimits(const ConnectionLimits& limits);
+    ConnectionLimits limits();
 
 private:
     friend class PgLease;
@@ -58,6 +63,7 @@ private:
     std::string url_;
     size_t max_size_;
     std::chrono::milliseconds acquire_timeout_{5000};
+    ConnectionLimits limits_;
     std::mutex mu_;
     std::condition_variable cv_;
     std::vector<std::unique_ptr<PgConnection>> idle_;

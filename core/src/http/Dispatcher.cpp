@@ -112,7 +112,7 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
                 ctx->viewer();
             if (req.method != "GET" && req.method != "HEAD")
                 ctx->checkCsrf();
-            match.route->handler(*ctx);
+            ctx->run(match.route->handler);
         }
     } catch (const Error& e) {
         int status = httpStatusFor(e.kind());

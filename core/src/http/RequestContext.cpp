@@ -1,5 +1,8 @@
 #include "http/RequestContext.h"
 
+#include <random>
+#include <thread>
+
 #include "accounts/AccountService.h"
 #include "render/Renderer.h"
 #include "util/Crypto.h"
@@ -32,10 +35,36 @@ int64_t RequestContext::idParam(const std::string& name) const {
     return id;
 }
 
+void RequestContext::run(const std::function<void(RequestContext&)>& handler) {
+    static thread_local std::minstd_rand jitter{std::random_device{}()};
+    const HttpResponse clean = res_;
+    for (attempts_ = 1;; ++attempts_) {
+        try {
+            handler(*this);
+            return;
+        } catch (const db::PgError& e) {
+            if (!e.retryable())
+                throw;
+            bool committed = lease_ && (*lease_)->commitCount() != commits_at_lease_;
+            if (attempts_ >= kAttempts || committed || !lease_ || !(*lease_)->healthy())
+                throw Error::conflict("retry",
+                                      "this change collided with others made at the same time; "
+                                      "try again");
+        }
+        // Start again from the response as it was, after a short randomised pause so two
+        // colliding requests don't collide again in lockstep.
+        res_ = clean;
+        anon_seed_.clear();
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(attempts_ * 5 + static_cast<int>(jitter() % 10)));
+    }
+}
+
 db::PgConnection& RequestContext::db() {
     if (!lease_) {
         lease_.emplace(app_.pool().acquire());
         statements_at_lease_ = (*lease_)->statementCount();
+        commits_at_lease_ = (*lease_)->commitCount();
         if (tenant_)
             (*lease_)->useSchema(tenant_->schema);
     }

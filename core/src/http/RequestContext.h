@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -34,6 +35,14 @@ public:
     TenantSettings settings() const { return TenantSettings(app_.settings(), *tenant_); }
     const std::string& requestId() const { return request_id_; }
     bool isApi() const { return req_.path.rfind("/api/", 0) == 0; }
+
+    // Runs a route's handler. A serialization failure or deadlock (SQLSTATE 40001, 40P01) runs
+    // it again, up to kAttempts in all, while the request has committed nothing: its one
+    // transaction rolled back whole, so the same request simply meets newer data. Past that,
+    // or after a commit, the error stands (409 "retry").
+    static constexpr int kAttempts = 3;
+    void run(const std::function<void(RequestContext&)>& handler);
+    int attempts() const { return attempts_; }
 
     std::map<std::string, std::string>& params() { return params_; }
     std::string param(const std::string& name) const;
@@ -85,12 +94,14 @@ private:
     std::map<std::string, std::string> params_;
     std::optional<db::PgLease> lease_;
     uint64_t statements_at_lease_ = 0;
+    uint64_t commits_at_lease_ = 0;
     Viewer viewer_;
     bool viewer_resolved_ = false;
     std::optional<json> body_;
     std::optional<std::map<std::string, std::string>> form_;
     std::string anon_seed_;
     bool shared_page_ = false;
+    int attempts_ = 0;
 };
 
 }  // namespace agora

@@ -40,6 +40,9 @@ struct AgoraCall {
     std::optional<agora::db::Transaction> tx;
     // Set by `fail`: the request ends with this error once the callback returns.
     std::optional<agora::Error> failure;
+    // A serialization failure or deadlock one of its statements met: a route that then fails
+    // is re-run by the host like a core route (RequestContext::run), not answered 500.
+    std::optional<agora::db::PgError> retryable;
     bool responded = false;
 
     // Out-parameter storage: valid until the next service call on this call (ABI rule).

@@ -292,6 +292,8 @@ int service(AgoraCall* call, F&& f) noexcept {
         return f(*call);
     } catch (const db::PgError& e) {
         call->last_error = e.what();
+        if (e.retryable())
+            call->retryable = e;
         return e.kind() == ErrorCode::Unavailable ? AGORA_ERR_UNAVAILABLE : AGORA_ERR_DATABASE;
     } catch (const Error& e) {
         call->last_error = e.what();

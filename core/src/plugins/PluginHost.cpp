@@ -106,6 +106,8 @@ Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
         // Whatever the plugin left uncommitted is rolled back before anyone looks at the
         // outcome: a failed or forgetful route writes nothing.
         call.tx.reset();
+        if (call.retryable && (call.failure || rc != AGORA_OK || !call.responded))
+            throw *call.retryable;
         if (call.failure)
             throw *call.failure;
         std::string where = "plugin " + plugin.name + ": " + route.method + " " + route.pattern;

@@ -91,6 +91,25 @@ Config Config::load() {
         throw std::runtime_error(std::string("AGORA_TRUSTED_PROXIES / AGORA_METRICS_ALLOW: ") +
                                  e.what());
     }
+    auto number = [&](const char* name, int64_t& into) {
+        auto v = pick(name);
+        if (v.empty())
+            return;
+        char* end = nullptr;
+        long long n = std::strtoll(v.c_str(), &end, 10);
+        if (end == v.c_str() || *end != '\0' || n < 0)
+            throw std::runtime_error(std::string(name) + " must be a whole number >= 0, not \"" +
+                                     v + "\"");
+        into = n;
+    };
+    number("AGORA_LOGIN_FAILURES_PER_ACCOUNT", c.login_failures_per_account);
+    number("AGORA_LOGIN_FAILURES_PER_ADDRESS", c.login_failures_per_address);
+    number("AGORA_LOGIN_WINDOW_SECONDS", c.login_window_seconds);
+    number("AGORA_SIGNUPS_PER_ADDRESS", c.signups_per_address);
+    number("AGORA_SIGNUP_WINDOW_SECONDS", c.signup_window_seconds);
+    number("AGORA_DB_CONNECT_TIMEOUT_SECONDS", c.db_connect_timeout_seconds);
+    number("AGORA_DB_STATEMENT_TIMEOUT_MS", c.db_statement_timeout_ms);
+    number("AGORA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", c.db_idle_in_transaction_timeout_ms);
     return c;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -25,6 +26,23 @@ struct Config {
     AddressSet trusted_proxies;
     // Who may read /metrics (AGORA_METRICS_ALLOW), checked against the client address.
     AddressSet metrics_allow = AddressSet::parse("127.0.0.1, ::1");
+
+    // Login and sign-up throttles, network-wide (accounts are): failed logins per account and
+    // per client address in `login_window_seconds`, sign-ups per address per
+    // `signup_window_seconds`. AGORA_LOGIN_FAILURES_PER_ACCOUNT, AGORA_LOGIN_FAILURES_PER_ADDRESS,
+    // AGORA_LOGIN_WINDOW_SECONDS, AGORA_SIGNUPS_PER_ADDRESS, AGORA_SIGNUP_WINDOW_SECONDS.
+    int64_t login_failures_per_account = 10;
+    int64_t login_failures_per_address = 30;
+    int64_t login_window_seconds = 15 * 60;
+    int64_t signups_per_address = 5;
+    int64_t signup_window_seconds = 3600;
+
+    // PostgreSQL limits for the server's connections (libpq connect_timeout, statement_timeout,
+    // idle_in_transaction_session_timeout): AGORA_DB_CONNECT_TIMEOUT_SECONDS,
+    // AGORA_DB_STATEMENT_TIMEOUT_MS, AGORA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS; 0 = none.
+    int64_t db_connect_timeout_seconds = 5;
+    int64_t db_statement_timeout_ms = 30000;
+    int64_t db_idle_in_transaction_timeout_ms = 60000;
 
     static Config load();
     // Whether requests and migrations use different roles.

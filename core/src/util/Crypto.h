@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,8 @@ std::string hashPassword(std::string_view password);
 bool verifyPassword(std::string_view hash, std::string_view password);
 // Spend the same time as a verify against a real hash (unknown-user logins look identical).
 void dummyVerify(std::string_view password);
+// Argon2id computations (hashes and verifies, dummies included) since start: lets tests prove
+// that a throttled login costs none and an admitted one exactly one.
+uint64_t passwordWork();
 
 }  // namespace agora::crypto

@@ -1,6 +1,11 @@
+#include <algorithm>
+#include <cctype>
+
 #include "accounts/AccountService.h"
+#include "accounts/AuthThrottle.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
+#include "util/Crypto.h"
 #include "util/Error.h"
 #include "web/Routes.h"
 
@@ -45,6 +50,63 @@ NewAccount accountFromInput(RequestContext& ctx) {
     return a;
 }
 
+// One login attempt through the throttles (per account, per client address): a refused one
+// (429) costs no Argon2id, an admitted one exactly one. Outside the request's transaction, so a
+// failure stays counted whatever the request does next.
+std::optional<int64_t> attemptLogin(RequestContext& ctx, const std::string& login,
+                                    const std::string& password) {
+    auto& c = ctx.db();
+    auto& throttle = ctx.app().authThrottle();
+    auto candidate = AccountService::findLogin(c, login);
+    std::string folded = login;
+    std::transform(folded.begin(), folded.end(), folded.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
+    std::string account_key = candidate ? std::to_string(candidate->account_id)
+                                        : "name:" + crypto::sha256Hex(folded).substr(0, 32);
+    auto ticket = throttle.admitLogin(c, ctx.req().remote, account_key);
+    std::optional<int64_t> id;
+    try {
+        id = AccountService::verify(candidate, password);
+    } catch (...) {
+        throttle.release(ticket);
+        throw;
+    }
+    if (id)
+        throttle.release(ticket);  // only failures count
+    else
+        throttle.keep(c, ticket);
+    return id;
+}
+
+// A staging copy's members are production's, copied by `agora tenant stage`: signing in there
+// never makes anyone a member, and whoever isn't one gets no session either.
+void joinOrCheckStaging(RequestContext& ctx, int64_t account_id) {
+    auto& c = ctx.db();
+    if (!ctx.tenant().isStaging()) {
+        AccountService::ensureMembership(c, ctx.tenant(), account_id);
+        return;
+    }
+    if (c.q("SELECT 1 FROM network.memberships WHERE account_id = $1 AND tenant_id = $2",
+            account_id, ctx.tenant().id)
+            .empty())
+        throw Error::forbidden("staging_admins_only",
+                               "staging is open to this community's admins only");
+}
+
+// Sign-ups per client address; the slot is kept only when an account was created.
+template <typename F>
+void throttledSignup(RequestContext& ctx, F&& create) {
+    auto& throttle = ctx.app().authThrottle();
+    auto ticket = throttle.admitSignup(ctx.db(), ctx.req().remote);
+    try {
+        create();
+    } catch (...) {
+        throttle.release(ticket);
+        throw;
+    }
+    throttle.keep(ctx.db(), ticket);
+}
+
 void loginPage(RequestContext& ctx) {
     ctx.render("login", {{"title", "Log in"}, {"next", safeNext(ctx.req().param("next"))}});
 }
@@ -54,10 +116,24 @@ void loginSubmit(RequestContext& ctx) {
     auto password = ctx.input("password").value_or("");
     auto next = safeNext(ctx.input("next").value_or("/"));
     auto& c = ctx.db();
-    db::Transaction tx(c);
-    auto id = AccountService::authenticate(c, login, password);
+    std::optional<int64_t> id;
+    try {
+        id = attemptLogin(ctx, login, password);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorCode::RateLimited)
+            throw;
+        ctx.render(
+            "login",
+            {{"title", "Log in"},
+             {"next", next},
+             {"login", login},
+             {"error", "Too many failed attempts: " + std::string(e.what()) + ". Try again in " +
+                           std::to_string((e.retryAfterSeconds() + 59) / 60) + " minutes."}},
+            429);
+        ctx.res().header("Retry-After", std::to_string(e.retryAfterSeconds()));
+        return;
+    }
     if (!id) {
-        tx.commit();
         ctx.render("login",
                    {{"title", "Log in"},
                     {"next", next},
@@ -66,7 +142,8 @@ void loginSubmit(RequestContext& ctx) {
                    401);
         return;
     }
-    AccountService::ensureMembership(c, ctx.tenant(), *id);
+    db::Transaction tx(c);
+    joinOrCheckStaging(ctx, *id);
     startCookieSession(ctx, *id);
     tx.commit();
     ctx.redirect(next);
@@ -80,16 +157,21 @@ void signupSubmit(RequestContext& ctx) {
     auto a = accountFromInput(ctx);
     auto& c = ctx.db();
     try {
-        db::Transaction tx(c);
-        int64_t id = AccountService::createAccount(c, a);
-        AccountService::ensureMembership(c, ctx.tenant(), id);
-        startCookieSession(ctx, id);
-        tx.commit();
+        throttledSignup(ctx, [&] {
+            db::Transaction tx(c);
+            int64_t id = AccountService::createAccount(c, a);
+            joinOrCheckStaging(ctx, id);
+            startCookieSession(ctx, id);
+            tx.commit();
+        });
         ctx.flash("Welcome to " + ctx.tenant().name + "!");
         ctx.redirect("/");
     } catch (const Error& e) {
-        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict)
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict &&
+            e.kind() != ErrorCode::RateLimited)
             throw;
+        if (e.retryAfterSeconds() > 0)
+            ctx.res().header("Retry-After", std::to_string(e.retryAfterSeconds()));
         ctx.render("signup",
                    {{"title", "Sign up"},
                     {"username", a.username},
@@ -112,11 +194,15 @@ void logout(RequestContext& ctx) {
 void apiCreateUser(RequestContext& ctx) {
     auto a = accountFromInput(ctx);
     auto& c = ctx.db();
-    db::Transaction tx(c);
-    int64_t id = AccountService::createAccount(c, a);
-    AccountService::ensureMembership(c, ctx.tenant(), id);
-    auto user = accountJson(c, id);
-    tx.commit();
+    int64_t id = 0;
+    json user;
+    throttledSignup(ctx, [&] {
+        db::Transaction tx(c);
+        id = AccountService::createAccount(c, a);
+        joinOrCheckStaging(ctx, id);
+        user = accountJson(c, id);
+        tx.commit();
+    });
     ctx.res().header("Location", "/api/v1/users/" + std::to_string(id));
     ctx.sendJson(201, user);
 }
@@ -127,11 +213,11 @@ void apiCreateSession(RequestContext& ctx) {
     if (login.empty())
         throw Error::invalid("login", "login is required");
     auto& c = ctx.db();
-    db::Transaction tx(c);
-    auto id = AccountService::authenticate(c, login, password);
+    auto id = attemptLogin(ctx, login, password);
     if (!id)
         throw Error::unauthorized("that login and password don't match an account");
-    AccountService::ensureMembership(c, ctx.tenant(), *id);
+    db::Transaction tx(c);
+    joinOrCheckStaging(ctx, *id);
     auto bearer = AccountService::createSession(c, ctx.tenant(), *id, "bearer");
     startCookieSession(ctx, *id);
     auto user = accountJson(c, *id);

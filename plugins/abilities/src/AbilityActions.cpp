@@ -44,7 +44,94 @@ json itemFor(const Call& call, const Config& config, const Member& member, const
     return nullptr;
 }
 
+// Runs (or resumes) the recorded re-evaluation of `ability` after member `after`. On a failure
+// the open page rolls back, the record notes when, and the admin is told how far it got and how
+// to finish: members past the last committed page are still judged by the old thresholds.
+ReevaluationResult runRecorded(const Call& call, const AgoraRequest& req,
+                               const AbilityInfo& ability, int64_t after) {
+    Actor actor{req.viewer_id, true};
+    try {
+        Config config = AbilityStore(call).config();
+        auto result = Reevaluation(call, config).applyRecorded(ability.id, after, actor);
+        GrantCache(call, req.tenant_slug).flushTenant();
+        return result;
+    } catch (const std::exception& e) {
+        try {
+            call.rollback();
+        } catch (const std::exception&) {
+            // No page was open.
+        }
+        GrantCache(call, req.tenant_slug).flushTenant();
+        int64_t done = 0, total = 0;
+        try {
+            call.begin();
+            call.query(
+                "UPDATE ability_reevaluations SET failed_at = now(), error = $2 WHERE ability = $1",
+                args(ability.id, std::string(e.what()).substr(0, 500)));
+            auto row =
+                rows(call, "SELECT done, total FROM ability_reevaluations WHERE ability = $1",
+                     args(ability.id));
+            call.commit();
+            if (!row.empty()) {
+                done = row[0]["done"].get<int64_t>();
+                total = row[0]["total"].get<int64_t>();
+            }
+        } catch (const std::exception&) {
+            // The database is gone too: the record still says how far the pages got.
+        }
+        throw Fail(503, "reevaluation_incomplete",
+                   "re-evaluation of " + ability.id + " is incomplete: " + std::to_string(done) +
+                       " of " + std::to_string(total) +
+                       " members done with the new thresholds, the rest are still judged by the "
+                       "previous ones. Resume it on /admin/abilities or with POST "
+                       "/api/v1/admin/abilities/" +
+                       ability.id + "/resume");
+    }
+}
+
 }  // namespace
+
+json incompleteReevaluations(const Call& call) {
+    json out = json::array();
+    for (auto& row : rows(call, "SELECT ability, done, total, " + iso("started_at") +
+                                    " AS started_at, failed_at IS NOT NULL AS failed "
+                                    "FROM ability_reevaluations ORDER BY ability")) {
+        row["resume"] = "/api/v1/admin/abilities/" + row["ability"].get<std::string>() + "/resume";
+        out.push_back(row);
+    }
+    return out;
+}
+
+json resumeReevaluation(const Call& call, const AgoraRequest& req) {
+    requireAdmin(req);
+    auto p = Params::of(req);
+    const auto& ability = abilityParam(p);
+    auto job = rows(call,
+                    "SELECT after_member, done, total FROM ability_reevaluations "
+                    "WHERE ability = $1",
+                    args(ability.id));
+    if (job.empty())
+        throw Fail(409, "nothing_to_resume",
+                   "the re-evaluation of " + ability.id + " is not interrupted");
+    int64_t before = job[0]["done"].get<int64_t>();
+    int64_t total = job[0]["total"].get<int64_t>();
+    auto result = runRecorded(call, req, ability, job[0]["after_member"].get<int64_t>());
+    json summary = {{"resumed_after", before},
+                    {"evaluated", result.evaluated},
+                    {"gained", result.gain},
+                    {"lost", result.lose}};
+    call.begin();
+    call.audit("thresholds.resume", "ability:" + ability.id, "", summary.dump());
+    call.commit();
+    return {{"ability", ability.id},
+            {"complete", true},
+            {"done", before + result.evaluated},
+            {"total", total},
+            {"evaluated", result.evaluated},
+            {"gained", result.gain},
+            {"lost", result.lose},
+            {"sample", result.sample}};
+}
 
 json moderate(const Call& call, const AgoraRequest& req, ModeratorAction action) {
     requireModerator(req);
@@ -104,11 +191,19 @@ json changeThresholds(const Call& call, const AgoraRequest& req, const Threshold
     json values = json::object();
     for (const auto& [c, v] : change)
         values["abilities." + ability.id + "." + criterionName(c) + "_score"] = nullable(v);
+    // The record first: if anything after it fails, the admin is told a re-evaluation is
+    // unfinished (resuming it with unchanged thresholds is harmless).
+    call.begin();
+    call.query(
+        "INSERT INTO ability_reevaluations (ability, total, started_by) "
+        "SELECT $1, count(*), $2 FROM members "
+        "ON CONFLICT (ability) DO UPDATE SET after_member = 0, done = 0, total = EXCLUDED.total, "
+        "started_at = now(), started_by = EXCLUDED.started_by, failed_at = NULL, error = NULL",
+        args(ability.id, req.viewer_id));
+    call.commit();
     // Stored (validated, audited, announced to every server) before anyone is judged by it.
     call.setSettings(values.dump());
-    Config config = store.config();
-    auto result = Reevaluation(call, config).apply({ability.id}, true, Actor{req.viewer_id, true});
-    GrantCache(call, req.tenant_slug).flushTenant();
+    auto result = runRecorded(call, req, ability, 0);
     json summary = {{"thresholds", thresholdsJson(after)},
                     {"evaluated", result.evaluated},
                     {"gained", result.gain},

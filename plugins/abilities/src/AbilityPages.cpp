@@ -159,6 +159,7 @@ json adminData(const Call& call) {
                         {"default_flag", number(d["flag_score"])}});
     }
     return {{"title", "Ability thresholds"},
+            {"incomplete", incompleteReevaluations(call)},
             {"abilities", rows},
             {"scoring", data["scoring"]},
             {"auto_revoke", data["auto_revoke"]}};
@@ -185,9 +186,34 @@ void adminPreview(Call& call, const AgoraRequest& req) {
     call.respondPage(200, "admin_abilities", data.dump());
 }
 
+void adminResume(Call& call, const AgoraRequest& req) {
+    auto p = Params::of(req);
+    try {
+        auto result = resumeReevaluation(call, req);
+        call.flash("Re-evaluation of " + p.text("ability") + " finished: " +
+                   std::to_string(result["gained"].get<int64_t>()) + " more gained it, " +
+                   std::to_string(result["lost"].get<int64_t>()) + " more lost it.");
+    } catch (const Fail& f) {
+        if (f.code() != "reevaluation_incomplete" && f.code() != "nothing_to_resume")
+            throw;
+        call.flash(f.what());
+    }
+    call.redirect("/admin/abilities");
+}
+
 void adminSave(Call& call, const AgoraRequest& req) {
     auto change = thresholdsFromForm(call);
-    auto result = changeThresholds(call, req, change);
+    json result;
+    try {
+        result = changeThresholds(call, req, change);
+    } catch (const Fail& f) {
+        if (f.code() != "reevaluation_incomplete")
+            throw;
+        // The page shows the unfinished re-evaluation with its Resume button.
+        call.flash(f.what());
+        call.redirect("/admin/abilities");
+        return;
+    }
     call.flash("Thresholds for " + result["ability"].get<std::string>() +
                " saved: " + std::to_string(result["gained"].get<int64_t>()) + " gained it, " +
                std::to_string(result["lost"].get<int64_t>()) + " lost it.");
@@ -203,6 +229,7 @@ void registerPages(plugin::Registrar& r) {
     r.route("GET", "/admin/abilities", adminPage);
     r.route("POST", "/admin/abilities/{ability}", adminSave);
     r.route("POST", "/admin/abilities/{ability}/preview", adminPreview);
+    r.route("POST", "/admin/abilities/{ability}/resume", adminResume);
     // Links from core pages to these.
     r.slot("nav", "<a href=\"/abilities\">Abilities</a>");
     r.slot("profile_sections",

@@ -50,6 +50,15 @@ void putThresholds(Call& call, const AgoraRequest& req) {
     respond(call, 200, changeThresholds(call, req, change));
 }
 
+void resume(Call& call, const AgoraRequest& req) {
+    respond(call, 200, resumeReevaluation(call, req));
+}
+
+void adminState(Call& call, const AgoraRequest& req) {
+    requireAdmin(req);
+    respond(call, 200, {{"reevaluations", incompleteReevaluations(call)}});
+}
+
 void preview(Call& call, const AgoraRequest& req) {
     auto change = thresholdsFromJson(std::string(req.body, req.body_len));
     respond(call, 200, previewThresholds(call, req, change));
@@ -69,6 +78,8 @@ void registerApiRoutes(plugin::Registrar& r) {
     r.route("GET", "/api/v1/users/{id}/abilities", memberAbilities);
     r.route("PUT", "/api/v1/admin/abilities/{ability}", putThresholds);
     r.route("POST", "/api/v1/admin/abilities/{ability}/preview", preview);
+    r.route("POST", "/api/v1/admin/abilities/{ability}/resume", resume);
+    r.route("GET", "/api/v1/admin/abilities", adminState);
     r.route("POST", "/api/v1/users/{id}/abilities/{ability}/suspend",
             moderation(ModeratorAction::Suspend));
     r.route("POST", "/api/v1/users/{id}/abilities/{ability}/restore",

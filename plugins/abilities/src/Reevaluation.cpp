@@ -14,15 +14,21 @@ ReevaluationResult Reevaluation::apply(const std::vector<std::string>& abilities
     return run(abilities, true, own_transactions, actor);
 }
 
+ReevaluationResult Reevaluation::applyRecorded(const std::string& ability, int64_t after,
+                                               const Actor& actor) const {
+    return run({ability}, true, true, actor, after, ability);
+}
+
 ReevaluationResult Reevaluation::run(const std::vector<std::string>& ids, bool write,
-                                     bool own_transactions, const Actor& actor) const {
+                                     bool own_transactions, const Actor& actor, int64_t after,
+                                     const std::string& job) const {
     std::vector<const AbilityInfo*> judged;
     for (const auto& a : catalog())
         if (!a.everyone && (ids.empty() || std::find(ids.begin(), ids.end(), a.id) != ids.end()))
             judged.push_back(&a);
     ReevaluationResult result;
     AbilityStore store(call_);
-    int64_t after = 0;
+    bool recorded = write && own_transactions && !job.empty();
     while (true) {
         if (write && own_transactions)
             call_.begin();
@@ -33,6 +39,8 @@ ReevaluationResult Reevaluation::run(const std::vector<std::string>& ids, bool w
                          "AS held FROM members m WHERE m.id > $1 ORDER BY m.id LIMIT $2",
                          args(after, kPageSize));
         if (page.empty()) {
+            if (recorded)
+                call_.query("DELETE FROM ability_reevaluations WHERE ability = $1", args(job));
             if (write && own_transactions)
                 call_.commit();
             break;
@@ -78,6 +86,11 @@ ReevaluationResult Reevaluation::run(const std::vector<std::string>& ids, bool w
             record(*a, write ? store.grantMany(lists.first, *a, actor) : lists.first, true);
             record(*a, write ? store.revokeMany(lists.second, *a, actor) : lists.second, false);
         }
+        if (recorded)
+            call_.query(
+                "UPDATE ability_reevaluations SET after_member = $2, done = done + $3 "
+                "WHERE ability = $1",
+                args(job, ids_in_page.back(), static_cast<int64_t>(ids_in_page.size())));
         if (write && own_transactions)
             call_.commit();
         after = ids_in_page.back();

@@ -31,10 +31,16 @@ public:
     // (the enable hook).
     ReevaluationResult apply(const std::vector<std::string>& abilities, bool own_transactions,
                              const Actor& actor) const;
+    // One ability's re-evaluation recorded in ability_reevaluations (see ReevaluationJob.h):
+    // judges members after `after` and moves the row on with each page's commit, deleting it
+    // with the last. A failure leaves the row at the last committed page.
+    ReevaluationResult applyRecorded(const std::string& ability, int64_t after,
+                                     const Actor& actor) const;
 
 private:
     ReevaluationResult run(const std::vector<std::string>& abilities, bool write,
-                           bool own_transactions, const Actor& actor) const;
+                           bool own_transactions, const Actor& actor, int64_t after = 0,
+                           const std::string& job = "") const;
     const Call& call_;
     Config config_;
 };

@@ -3,9 +3,11 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #include "http/HttpRequest.h"
@@ -39,6 +41,12 @@ HttpClient HttpClient::anonymous() const {
     HttpClient c = *this;
     c.token_.clear();
     c.cookies_.clear();
+    return c;
+}
+
+HttpClient HttpClient::fromAddress(const std::string& address) const {
+    HttpClient c = *this;
+    c.source_address_ = address;
     return c;
 }
 
@@ -103,7 +111,17 @@ HttpResult HttpClient::send(const std::string& method, const std::string& path,
                             const Headers& extra) {
     // A fresh connection per request: tests stop and restart services, and a pooled
     // keep-alive socket would turn that into confusing client-side errors.
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+    std::unique_ptr<Poco::Net::HTTPClientSession> made;
+    if (source_address_.empty()) {
+        made = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1",
+                                                              static_cast<Poco::UInt16>(port_));
+    } else {
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
+        socket.impl()->bind(Poco::Net::SocketAddress(source_address_, 0));
+        socket.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
+        made = std::make_unique<Poco::Net::HTTPClientSession>(socket);
+    }
+    auto& session = *made;
     session.setTimeout(Poco::Timespan(15, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     // With the port, as a browser sends it: the server must strip it before the lookup.

@@ -33,6 +33,10 @@ public:
     // credential looks like to the other tenant.
     HttpClient onHost(const std::string& host) const;
 
+    // Connects from this loopback address (e.g. "127.0.0.7") instead of 127.0.0.1, so the server
+    // sees a client of its own: what per-address limits are tested with.
+    HttpClient fromAddress(const std::string& address) const;
+
     // A header sent with every later request (e.g. X-CSRF-Token, Accept).
     HttpClient& setHeader(const std::string& name, const std::string& value);
     HttpClient& removeHeader(const std::string& name);
@@ -74,6 +78,7 @@ private:
     int port_;
     std::string host_;
     std::string token_;
+    std::string source_address_;
     Headers headers_;
     std::map<std::string, std::string> cookies_;
 };
