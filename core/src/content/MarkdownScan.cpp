@@ -179,9 +179,13 @@ std::optional<MarkdownRefusal> scanMarkdown(std::string_view text, const Markdow
                 return refuse("table_header_rescan",
                               "too many lines like \"|---|\" in one paragraph: separate tables "
                               "with a blank line");
-            if (widest == 0)
-                cells += shape.delimiter_columns;  // the header row
-            widest = std::max(widest, shape.delimiter_columns);
+            // A one-column table pads nothing: a cell per line, like a paragraph. Counting it
+            // would only refuse rules ("---") above long pastes.
+            if (shape.delimiter_columns > 1) {
+                if (widest == 0)
+                    cells += shape.delimiter_columns;  // the header row
+                widest = std::max(widest, shape.delimiter_columns);
+            }
         }
         if (widest > 0) {
             if (block_max_pipes > l.max_table_columns + 1)

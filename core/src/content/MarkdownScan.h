@@ -17,7 +17,8 @@ namespace agora {
 //    to the next blank line; every row gets as many cells as the delimiter row has columns,
 //    however few it writes. So within a run of non-blank lines ("block") that holds a line
 //    that could be a delimiter row:
-//      columns   = cells of that line (each such line);
+//      columns   = cells of that line (each such line; a one-column table pads nothing,
+//                  so it only counts for rescans);
 //      rows      = lines after the first such line;
 //      cells    += for every line from the first such line on, the widest such line so far
 //                  (tables in one block never overlap, so this bounds their sum);

@@ -177,7 +177,16 @@ TEST(Markdown, ErrorsNameTheFieldAndTheLimit) {
                 HasSubstr("longer than 10 bytes"));
 }
 
-TEST(MarkdownScan, NeverRefusesTheCommonMarkSpecItself) {
+TEST(MarkdownScan, RulesAboveLongPastesAreNotTables) {
+    // "---" could start a one-column table, which pads nothing: 1,500 lines under it are fine.
+    std::string paste = "Intro\n---\n";
+    for (int i = 0; i < 1500; ++i)
+        paste += "log line " + std::to_string(i) + "\n";
+    auto refusal = scanMarkdown(paste, MarkdownLimits{});
+    EXPECT_FALSE(refusal.has_value()) << refusal->message;
+}
+
+TEST(MarkdownScan, NeverRefusesOrdinaryDocuments) {
     // Long, varied, honest Markdown: tables, lists, quotes, links, code.
     std::string doc;
     for (int i = 0; i < 20; ++i)
