@@ -127,6 +127,23 @@ void PostService::validateBody(const std::string& body) const {
     checkLength("body", "body", body, "body");
 }
 
+void PostService::validateBodyMax(const std::string& body) const {
+    int64_t max = ctx_.settings().integer("limits.body_max");
+    if (static_cast<int64_t>(charCount(body)) > max)
+        throw Error::invalid("body", "body must be at most " + std::to_string(max) + " characters");
+}
+
+std::string PostService::preview(const std::string& body) {
+    const auto& v = ctx_.requireViewer();
+    int64_t limit = ctx_.settings().integer("rate_limit.previews_per_minute");
+    auto& limiter = ctx_.app().rateLimiter();
+    // Per address too, at a multiple: one person with many accounts, not a shared office.
+    limiter.hitWindow(ctx_.tenant(), "m" + std::to_string(v.account_id), "previews", limit, 60);
+    limiter.hitWindow(ctx_.tenant(), "a" + ctx_.req().remote, "previews", limit * 4, 60);
+    validateBodyMax(body);
+    return renderMarkdown(body);
+}
+
 void PostService::rateLimit(const std::string& action, const std::string& history_sql) {
     const auto& v = ctx_.viewer();
     if (v.isModerator())
@@ -211,13 +228,15 @@ int64_t PostService::ask(const PostDraft& d) {
     auto tags = normaliseTags(d.tags.value_or(std::vector<std::string>{}));
     if (tags.empty())
         throw Error::invalid("tags", "add at least one tag");
+    // Rendered before the transaction: no row lock or advisory lock waits on Markdown.
+    std::string html = renderMarkdown(body);
     db::Transaction tx(c);
     rateLimit("questions", kQuestionHistory);
     auto r =
         c.q("INSERT INTO posts (post_type, author_id, last_activity_by, title, body_md, "
             "body_html, tags) "
             "VALUES ('question', $1, $1, $2, $3, $4, $5::text[]) RETURNING id",
-            v.account_id, title, body, renderMarkdown(body), pgArray(tags));
+            v.account_id, title, body, html, pgArray(tags));
     int64_t id = r.i64(0, 0);
     addTags(id, tags);
     c.q("INSERT INTO revisions (post_id, number, editor_id, title, body_md, tags, comment) "
@@ -240,6 +259,7 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
         throw Error::unauthorized();
     std::string body = d.body.value_or("");
     validateBody(body);
+    std::string html = renderMarkdown(body);
     db::Transaction tx(c);
     rateLimit("answers", kAnswerHistory);
     auto q = facts(question_id, true);
@@ -249,7 +269,7 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
     auto r =
         c.q("INSERT INTO posts (post_type, parent_id, author_id, last_activity_by, body_md, "
             "body_html) VALUES ('answer', $1, $2, $2, $3, $4) RETURNING id",
-            question_id, v.account_id, body, renderMarkdown(body));
+            question_id, v.account_id, body, html);
     int64_t id = r.i64(0, 0);
     c.q("INSERT INTO revisions (post_id, number, editor_id, body_md, comment) "
         "VALUES ($1, 1, $2, $3, 'answered')",
@@ -273,10 +293,15 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     auto& c = ctx_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
+    PostDraft draft = d;
+    if (draft.body && !draft.body_html) {
+        validateBody(*draft.body);
+        draft.body_html = renderMarkdown(*draft.body);
+    }
     db::Transaction tx(c);
     auto f = facts(post_id, true);
     ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Edit, &f);
-    applyEdit(f, d, EditCredit{v.account_id, std::nullopt});
+    applyEdit(f, draft, EditCredit{v.account_id, std::nullopt});
     commit(tx);
 }
 
@@ -317,6 +342,12 @@ EditOutcome PostService::applyEdit(const PostFacts& f, const PostDraft& d, const
     }
     if (new_title == title && new_body == body && new_tags == old_tags)
         throw Error::invalid("body", "the edit changes nothing");
+    // A dry run renders too: a suggestion that could never be applied is refused now. An
+    // unchanged body keeps its stored HTML (NULL below).
+    std::optional<std::string> html;
+    if (new_body != body)
+        html =
+            d.body_html && d.body && *d.body == new_body ? *d.body_html : renderMarkdown(new_body);
     EditOutcome out;
     if (question)
         out.title = new_title;
@@ -325,11 +356,11 @@ EditOutcome PostService::applyEdit(const PostFacts& f, const PostDraft& d, const
     out.revision = revision + 1;
     if (dry_run)
         return out;
-    c.q("UPDATE posts SET title = $2, body_md = $3, body_html = $4, tags = $5::text[], "
+    c.q("UPDATE posts SET title = $2, body_md = $3, body_html = coalesce($4, body_html), "
+        "tags = $5::text[], "
         "revision_count = revision_count + 1, last_edited_at = now(), last_editor_id = $6, "
         "last_activity_at = now(), last_activity_by = $6 WHERE id = $1",
-        post_id, out.title, new_body, renderMarkdown(new_body), pgArray(new_tags),
-        credit.editor_id);
+        post_id, out.title, new_body, html, pgArray(new_tags), credit.editor_id);
     if (!question)
         c.q("UPDATE posts SET last_activity_at = now(), last_activity_by = $2 WHERE id = $1",
             question_id, credit.editor_id);
@@ -466,6 +497,7 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
         throw Error::unauthorized();
     std::string body = trim(raw);
     checkLength("body", "comment", body, "comment");
+    std::string html = renderMarkdown(body);
     db::Transaction tx(c);
     rateLimit("comments", kCommentHistory);
     auto f = facts(post_id, true);
@@ -473,7 +505,7 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     auto r =
         c.q("INSERT INTO comments (post_id, author_id, body_md, body_html) VALUES ($1, $2, "
             "$3, $4) RETURNING id",
-            post_id, v.account_id, body, renderMarkdown(body));
+            post_id, v.account_id, body, html);
     c.q("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1", post_id);
     c.q("UPDATE posts SET last_activity_at = now(), last_activity_by = $2 WHERE id = (SELECT "
         "coalesce(parent_id, id) FROM posts WHERE id = $1)",

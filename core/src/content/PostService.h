@@ -15,6 +15,8 @@ struct PostDraft {
     std::optional<std::vector<std::string>> tags;
     std::string comment;                   // edit summary
     std::optional<int64_t> base_revision;  // 409 when the post moved on since
+    // `body` rendered ahead of the transaction (edit() does it), so no lock waits on Markdown.
+    std::optional<std::string> body_html;
 };
 
 // Who a revision is credited to: the editor, and for an approved suggestion the reviewer.
@@ -56,6 +58,10 @@ public:
     void reopen(int64_t post_id);
     void setDeleted(int64_t post_id, bool deleted);
     void setLocked(int64_t post_id, bool locked);
+    // The HTML a body would get, for the preview buttons of the ask and edit forms: signed-in
+    // members only, rate limited per member and per address, the body's maximum length and
+    // the Markdown limits checked before anything is rendered. Writes nothing.
+    std::string preview(const std::string& body);
 
     // Loads the facts a permission decision needs; 404 for ids not in this tenant.
     PostFacts facts(int64_t post_id, bool for_update = false);
@@ -68,6 +74,8 @@ private:
                      const std::string& limit) const;
     void validateTitle(const std::string& title) const;
     void validateBody(const std::string& body) const;
+    // Only the upper bound of a body's length: a short draft may still be previewed.
+    void validateBodyMax(const std::string& body) const;
     void rateLimit(const std::string& action, const std::string& history_sql);
     void addTags(int64_t post_id, const std::vector<std::string>& tags);
     void removeTags(int64_t post_id, const std::vector<std::string>& tags);

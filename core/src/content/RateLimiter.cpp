@@ -113,4 +113,34 @@ void RateLimiter::record(const Tenant& t, int64_t member, const std::string& act
     }
 }
 
+int64_t RateLimiter::localHits(const std::string& key, int64_t window) {
+    std::lock_guard lock(mu_);
+    if (window != local_window_) {
+        local_windows_.clear();  // one window at a time: the map never outgrows it
+        local_window_ = window;
+    }
+    return ++local_windows_[key];
+}
+
+void RateLimiter::hitWindow(const Tenant& t, const std::string& subject, const std::string& action,
+                            int64_t limit, int window_seconds) {
+    int64_t now_s = nowMs() / 1000;
+    int64_t window = now_s / window_seconds;
+    std::string k = "rl:{" + t.slug + "}:" + action + ":" + subject + ":" + std::to_string(window);
+    int64_t hits = -1;
+    if (redis_.enabled()) {
+        auto r = redis_.pipeline({{"INCR", k}, {"EXPIRE", k, std::to_string(window_seconds + 1)}});
+        if (r[0].ok)
+            hits = r[0].integer;
+    }
+    if (hits < 0)
+        hits = localHits(k, window);
+    if (hits > limit) {
+        int64_t retry = (window + 1) * window_seconds - now_s;
+        throw Error::rateLimited(action + " (" + std::to_string(limit) + " per " +
+                                     std::to_string(window_seconds) + " seconds)",
+                                 static_cast<int>(std::max<int64_t>(1, retry)));
+    }
+}
+
 }  // namespace agora

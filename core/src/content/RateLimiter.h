@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -26,11 +27,22 @@ public:
 
     static std::string key(const Tenant& t, int64_t member, const std::string& action);
 
+    // A short fixed window for actions that write nothing PostgreSQL could count (previews):
+    // counts this hit for `subject` (a member, an address) and throws 429 with Retry-After
+    // past `limit` hits in the current window of `window_seconds`. The count lives in Redis
+    // so every server shares it; while Redis can't answer, each server counts on its own, so
+    // the limit loosens to one per server but never disappears.
+    void hitWindow(const Tenant& t, const std::string& subject, const std::string& action,
+                   int64_t limit, int window_seconds);
+
 private:
     void forgetDirty();
+    int64_t localHits(const std::string& key, int64_t window);
     cache::RedisClient& redis_;
     std::mutex mu_;
     std::set<std::string> dirty_;  // keys that missed an update while Redis was down
+    std::map<std::string, int64_t> local_windows_;  // hitWindow's fallback: key → hits
+    int64_t local_window_ = 0;                      // the window local_windows_ counts
 };
 
 }  // namespace agora

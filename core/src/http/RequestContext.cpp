@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "accounts/AccountService.h"
+#include "http/InputChecks.h"
 #include "render/Renderer.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -16,7 +17,10 @@ RequestContext::RequestContext(App& app, const HttpRequest& req, HttpResponse& r
       req_(req),
       res_(res),
       tenant_(std::move(tenant)),
-      request_id_(std::move(request_id)) {}
+      request_id_(std::move(request_id)) {
+    // Once for every route: handlers read parameters straight from the request.
+    requireValidQuery(req_.query);
+}
 
 RequestContext::~RequestContext() = default;
 
@@ -109,16 +113,30 @@ const json& RequestContext::body() {
         if (req_.body.empty()) {
             body_ = json::object();
         } else {
-            try {
-                body_ = json::parse(req_.body);
-            } catch (const json::parse_error&) {
-                throw Error::badRequest("request body is not valid JSON");
-            }
-            if (!body_->is_object())
+            json parsed = parseJsonInput(req_.body);
+            if (!parsed.is_object())
                 throw Error::badRequest("request body must be a JSON object");
+            for (const auto& [k, v] : parsed.items()) {
+                requirePlainText(k, std::string_view(k));
+                requirePlainText(k, v);
+            }
+            body_ = std::move(parsed);
         }
     }
     return *body_;
+}
+
+bool RequestContext::isForm() const {
+    return req_.header("content-type").rfind("application/x-www-form-urlencoded", 0) == 0;
+}
+
+void RequestContext::checkBody() {
+    if (req_.body.empty())
+        return;
+    if (isForm())
+        form();
+    else
+        body();
 }
 
 const std::map<std::string, std::string>& RequestContext::form() {
@@ -129,14 +147,17 @@ const std::map<std::string, std::string>& RequestContext::form() {
             if (!validUtf8(k) || !validUtf8(v))
                 throw Error::badRequest("form field \"" + (validUtf8(k) ? k : "?") +
                                         "\" is not valid UTF-8");
+        for (const auto& [k, v] : f) {
+            requirePlainText(k, std::string_view(k));
+            requirePlainText(k, std::string_view(v));
+        }
         form_ = std::move(f);
     }
     return *form_;
 }
 
 std::optional<std::string> RequestContext::input(const std::string& name) {
-    auto ct = req_.header("content-type");
-    if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
+    if (isForm()) {
         auto& f = form();
         auto it = f.find(name);
         if (it == f.end())

@@ -62,11 +62,16 @@ public:
         viewer_resolved_ = true;
     }
 
-    // Request body as JSON (API) — 400 when malformed; 413 over the size limit is enforced by
-    // the server before handlers run.
+    // Request body as JSON (API) — 400 when malformed or nested deeper than 64 levels, 422
+    // naming the field when a string holds a control character (InputChecks.h); 413 over the
+    // size limit is enforced by the server before handlers run.
     const json& body();
-    // Request body as a form (pages).
+    // Request body as a form (pages), with the same checks: UTF-8, no control characters.
     const std::map<std::string, std::string>& form();
+    bool isForm() const;
+    // Reads the body the way its content type says, so its checks run before a handler that
+    // reads the raw bytes itself (a plugin route) sees it.
+    void checkBody();
     // One input regardless of encoding: JSON field or form field.
     std::optional<std::string> input(const std::string& name);
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <kainjow/mustache.hpp>
 #include <regex>
@@ -708,10 +709,22 @@ int requestInput(AgoraCall* call, const char* name, const char** value) {
             if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
                 v = c.ctx->input(name);
             } else {
-                // As documented: any JSON value but null, non-strings as JSON text (tags).
+                // As documented: any JSON value but null, non-strings as JSON text (tags). But
+                // not objects or lists of lists: every plugin reads an input as one value or a
+                // list of them, and a structure where it expects a word would reach its
+                // queries as JSON text (a flag "type" of [[[…]]]).
                 const auto& b = c.ctx->body();
-                if (auto it = b.find(name); it != b.end() && !it->is_null())
+                if (auto it = b.find(name); it != b.end() && !it->is_null()) {
+                    auto scalar = [](const json& e) {
+                        return e.is_string() || e.is_number() || e.is_boolean();
+                    };
+                    if (it->is_object() ||
+                        (it->is_array() && !std::all_of(it->begin(), it->end(), scalar)))
+                        throw Error::invalid(name, std::string(name) +
+                                                       " must be a string, a number, true, "
+                                                       "false or a list of those");
                     v = it->is_string() ? it->get<std::string>() : it->dump();
+                }
             }
         } catch (const Error& e) {
             // A body that can't be read (malformed JSON, a form that isn't UTF-8) ends the

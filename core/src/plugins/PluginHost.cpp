@@ -93,6 +93,13 @@ Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
     return [&app, &plugin, route](RequestContext& ctx) {
         const Viewer& v = ctx.viewer();
         const Tenant& t = ctx.tenant();
+        // Plugins may parse the raw body themselves: the host's checks (JSON depth, UTF-8,
+        // control characters) run first, so no plugin sees a body core would refuse.
+        ctx.checkBody();
+        // A path parameter that isn't UTF-8 names nothing (and JSON can't carry it).
+        for (const auto& [name, value] : ctx.params())
+            if (!validUtf8(value))
+                throw Error::notFound();
         // The view's strings live here, on the stack, for the whole callback.
         RequestView request(ctx);
         const AgoraRequest& view = request.view;

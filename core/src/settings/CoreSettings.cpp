@@ -69,6 +69,10 @@ void registerCoreSettings(SettingsRegistry& r) {
             "How many " + w +
                 " a new member (without the unrestricted ability) may make in 24 hours"));
     }
+    // Previews write nothing but render Markdown: a burst limit per member and per address.
+    r.add(intSetting("rate_limit.previews_per_minute", 30, 1, 10000, "rate_limits",
+                     "How many Markdown previews a member (or an address) may ask for in a "
+                     "minute"));
 }
 
 }  // namespace agora

@@ -1,4 +1,3 @@
-#include "content/Markdown.h"
 #include "content/PostQueries.h"
 #include "content/PostService.h"
 #include "content/TextDiff.h"
@@ -147,6 +146,24 @@ void askPage(RequestContext& ctx) {
     ctx.render("ask", {{"title", "Ask a question"}});
 }
 
+// The preview button: fills data["preview_html"] and returns true, or answers with the form
+// again and the reason (too long, too complex, too many previews) and returns false.
+bool previewInto(RequestContext& ctx, const std::string& templ, json& data,
+                 const std::string& body) {
+    try {
+        data["preview_html"] = PostService(ctx).preview(body);
+        return true;
+    } catch (const Error& e) {
+        if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
+            throw;
+        data["error"] = e.what();
+        if (e.retryAfterSeconds() > 0)
+            ctx.res().header("Retry-After", std::to_string(e.retryAfterSeconds()));
+        ctx.render(templ, data, httpStatusFor(e.kind()));
+        return false;
+    }
+}
+
 void askSubmit(RequestContext& ctx) {
     ctx.requireViewer();
     PostDraft d;
@@ -158,8 +175,8 @@ void askSubmit(RequestContext& ctx) {
                   {"form_body", *d.body},
                   {"form_tags", formValue(ctx, "tags")}};
     if (!formValue(ctx, "preview").empty()) {
-        again["preview_html"] = renderMarkdown(*d.body);
-        ctx.render("ask", again);
+        if (previewInto(ctx, "ask", again, *d.body))
+            ctx.render("ask", again);
         return;
     }
     try {
@@ -244,9 +261,10 @@ void editSubmit(RequestContext& ctx) {
                   {"form_comment", d.comment},
                   {"revision", rev}};
     if (!formValue(ctx, "preview").empty()) {
-        again["preview_html"] = renderMarkdown(*d.body);
-        again["diff_html"] = diffHtml(post["body"], *d.body);
-        ctx.render("edit", again);
+        if (previewInto(ctx, "edit", again, *d.body)) {
+            again["diff_html"] = diffHtml(post["body"], *d.body);
+            ctx.render("edit", again);
+        }
         return;
     }
     try {
