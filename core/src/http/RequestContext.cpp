@@ -82,7 +82,8 @@ const json& RequestContext::body() {
         } else {
             try {
                 body_ = json::parse(req_.body);
-            } catch (const json::parse_error&) {
+            } catch (const json::exception&) {
+                // Not only parse_error: a number past double's range (1e400) is out_of_range.
                 throw Error::badRequest("request body is not valid JSON");
             }
             if (!body_->is_object())
