@@ -229,8 +229,10 @@ printf '%-58s %10s %-10s %s\n' "acknowledged writes missing afterwards" "$((miss
     "$( ((missing_answers + missing_comments + acked_no_id == 0)) && echo yes || echo NO)"
 printf '\ninvariants after the run (rows breaking each; goal 0):\n'
 printf '%s\n' "${inv_rows[@]}" | sort
-printf '\nrequest log: %s lines; server log tail:\n' "$(wc -l <"$R")"
-grep -ciE 'error|warn' "$server_log" | xargs printf '  %s error/warning lines in the server log\n'
+printf '\n"while ... was down" ends when the restart command returns: the service may already answer\n'
+printf 'the last requests of that window. "no answer" = refused, reset or timed out (in flight at a kill).\n'
+printf 'request log: %s lines; %s error/warning lines in the server log\n' "$(wc -l <"$R")" \
+    "$(grep -ciE 'error|warn' "$server_log" || true)"
 if [[ ${AGORA_BENCH_KEEP:-0} == 1 ]]; then
     cp "$R" "$server_log" "$BENCH_TMP/marks" "$ROOT/build/" 2>/dev/null || true
     log "kept requests.log, server.log and marks in $ROOT/build/"
