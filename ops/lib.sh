@@ -46,7 +46,7 @@ as_root() {
 # ---------------------------------------------------------------------------
 
 AGORA_PACKAGES=(
-    build-essential cmake ccache pkg-config
+    build-essential cmake ccache pkg-config clang libclang-rt-14-dev
     libpoco-dev libpq-dev libhiredis-dev libkainjow-mustache-dev libspdlog-dev
     libfmt-dev libsodium-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
     nlohmann-json3-dev libtomlplusplus-dev libdtl-dev
@@ -97,16 +97,23 @@ ensure_node_modules() {
 # Build
 # ---------------------------------------------------------------------------
 
-# build_agora [build_dir]   (relative paths are relative to the repo root)
+# build_agora [build_dir [cmake args...]]   (relative paths are relative to the repo root)
+# Extra arguments go to cmake's configure step and win over the defaults, e.g. ops/test
+# --sanitize passes -DCMAKE_BUILD_TYPE=Debug -DAGORA_SANITIZE=ON.
 build_agora() {
     local root build
     root="$(agora_root)"
     build="${1:-build}"
+    (($# == 0)) || shift
     [[ $build == /* ]] || build="$root/$build"
     local args=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${AGORA_BUILD_TYPE:-Release}")
     if command -v ccache >/dev/null 2>&1; then
         args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+        # Paths relative to the checkout and no working directory in the hash (the sanitizer
+        # build has debug info): another clone of the same sources reuses the cache.
+        export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
     fi
+    args+=("$@")
     log "configuring ($build)"
     cmake "${args[@]}"
     log "building"

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 #include "tenancy/TenantFile.h"
 
 using agora::TenantFile;
@@ -67,4 +70,35 @@ TEST(TenantFile, ExportRoundTrips) {
     EXPECT_EQ(back.hosts, f.hosts);
     EXPECT_EQ(back.plugins, f.plugins);
     EXPECT_EQ(back.settings, f.settings);
+}
+
+// Found by the tenant_toml fuzz target: the export wrote control characters raw, NaN and
+// infinity as null, and ability names and criteria unquoted, so `agora tenant export` could
+// write a file that `agora tenant apply` refuses or reads differently.
+TEST(TenantFile, ExportWritesWhatTomlCannotHoldRawSoItParsesBack) {
+    TenantFile f;
+    f.slug = "esc";
+    f.name = "bell \a, cr \r, tab \t, del \x7f, nul-free \x01 and \xc3\xa9";
+    f.hosts = {"esc.localhost"};
+    f.settings["site.tagline"] = "line one\nline two \x1b[0m";
+    f.settings["weights.nan"] = std::numeric_limits<double>::quiet_NaN();
+    f.settings["weights.big"] = std::numeric_limits<double>::infinity();
+    f.settings["weights.small"] = -std::numeric_limits<double>::infinity();
+    f.settings["abilities.needs quoting.criterion.with.dots"] = 3;
+    f.settings["abilities.edit_posts.edit_score"] = nullptr;
+    f.settings["abilities.edit_posts.post_score"] = "none";  // a string, not "unused"
+    auto text = f.toToml();
+    TenantFile back;
+    ASSERT_NO_THROW(back = TenantFile::parse(text, "export.toml")) << text;
+    EXPECT_EQ(back.name, f.name);
+    EXPECT_EQ(back.settings.at("site.tagline"), f.settings.at("site.tagline"));
+    EXPECT_TRUE(std::isnan(back.settings.at("weights.nan").get<double>())) << text;
+    EXPECT_EQ(back.settings.at("weights.big"), f.settings.at("weights.big"));
+    EXPECT_EQ(back.settings.at("weights.small"), f.settings.at("weights.small"));
+    EXPECT_EQ(back.settings.at("abilities.needs quoting.criterion.with.dots"), 3);
+    EXPECT_TRUE(back.settings.at("abilities.edit_posts.edit_score").is_null());
+    EXPECT_EQ(back.settings.at("abilities.edit_posts.post_score"), "none");
+    // Plain names stay bare, as an operator would write them.
+    EXPECT_NE(text.find("[abilities.edit_posts]\nedit_score = \"none\""), std::string::npos)
+        << text;
 }

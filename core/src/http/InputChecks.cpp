@@ -52,7 +52,8 @@ nlohmann::json parseJsonInput(std::string_view text, int max_depth) {
     }
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
+        // Not only parse_error: a number past double's range (1e400) is out_of_range.
         throw Error::badRequest("request body is not valid JSON");
     }
 }

@@ -1,5 +1,6 @@
 #include "tenancy/TenantFile.h"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -30,23 +31,61 @@ json toJson(const toml::node& node, const std::string& file, const std::string& 
     fail(file, node.source(), "setting \"" + key + "\" must be a boolean, number or string");
 }
 
+// A TOML basic string. Control characters other than tab may not appear raw (the file would
+// not parse back), so they are escaped; everything else, UTF-8 included, stays as it is.
 std::string tomlQuote(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
     std::string out = "\"";
     for (char c : s) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
+        auto u = static_cast<unsigned char>(c);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (u < 0x20 || u == 0x7F) {
+                    out += "\\u00";
+                    out += hex[u >> 4];
+                    out += hex[u & 15];
+                } else {
+                    out += c;
+                }
         }
-        out += c;
     }
     return out + "\"";
+}
+
+// A key: bare when TOML allows it (what an operator would write), quoted otherwise.
+std::string tomlKey(const std::string& s) {
+    bool bare = !s.empty();
+    for (char c : s)
+        bare = bare && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    return bare ? s : tomlQuote(s);
 }
 
 std::string tomlValue(const json& v) {
     if (v.is_string())
         return tomlQuote(v.get<std::string>());
+    // JSON has no NaN or infinity (dump() writes null); TOML has both.
+    if (v.is_number_float()) {
+        double d = v.get<double>();
+        if (std::isnan(d))
+            return "nan";
+        if (std::isinf(d))
+            return d < 0 ? "-inf" : "inf";
+    }
     return v.dump();
 }
 
@@ -152,11 +191,14 @@ std::string TenantFile::toToml() const {
     for (size_t i = 0; i < plugins.size(); ++i)
         out << (i ? ", " : "") << tomlQuote(plugins[i]);
     out << "]\n";
+    // "abilities.ID.CRITERION" goes back into an [abilities.ID] table, which parse() reads as
+    // the same key whatever ID and CRITERION contain. The string "none" stays in [settings]:
+    // inside an abilities table it would come back as null.
     std::map<std::string, std::map<std::string, json>> abilities;
     bool header = false;
     for (const auto& [k, v] : settings) {
-        if (k.rfind("abilities.", 0) == 0 && std::count(k.begin(), k.end(), '.') == 2) {
-            auto second = k.find('.', 10);
+        auto second = k.rfind("abilities.", 0) == 0 ? k.find('.', 10) : std::string::npos;
+        if (second != std::string::npos && v != json(kUnusedCriterion)) {
             abilities[k.substr(10, second - 10)][k.substr(second + 1)] = v;
             continue;
         }
@@ -167,9 +209,10 @@ std::string TenantFile::toToml() const {
         out << tomlQuote(k) << " = " << tomlValue(v) << "\n";
     }
     for (const auto& [ability, criteria] : abilities) {
-        out << "\n[abilities." << ability << "]\n";
+        out << "\n[abilities." << tomlKey(ability) << "]\n";
         for (const auto& [c, v] : criteria)
-            out << c << " = " << (v.is_null() ? tomlQuote(kUnusedCriterion) : tomlValue(v)) << "\n";
+            out << tomlKey(c) << " = " << (v.is_null() ? tomlQuote(kUnusedCriterion) : tomlValue(v))
+                << "\n";
     }
     return out.str();
 }

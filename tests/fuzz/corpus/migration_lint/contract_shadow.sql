@@ -1,0 +1,3 @@
+ALTER TABLE posts RENAME COLUMN body TO body_md;
+ALTER TABLE posts DROP COLUMN legacy;
+ALTER TABLE posts ALTER COLUMN id TYPE bigint;
