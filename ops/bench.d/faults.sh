@@ -233,6 +233,13 @@ printf '\n"while ... was down" ends when the restart command returns: the servic
 printf 'the last requests of that window. "no answer" = refused, reset or timed out (in flight at a kill).\n'
 printf 'request log: %s lines; %s error/warning lines in the server log\n' "$(wc -l <"$R")" \
     "$(grep -ciE 'error|warn' "$server_log" || true)"
+# Slow clients: 200 connections trickling header lines while a new visitor fetches a question
+# page, against its latency alone (same server, same run). The load above has stopped.
+if [[ -x $BUILD/tests/bench/agora_bench_edge ]]; then
+    log "slow clients: 200 connections trickling headers"
+    "$BUILD/tests/bench/agora_bench_edge" --port "$PORT" --host "$host" \
+        --path "/questions/${questions%%,*}" --idle 0 --trickle 200 --requests 300 || true
+fi
 if [[ ${AGORA_BENCH_KEEP:-0} == 1 ]]; then
     cp "$R" "$server_log" "$BENCH_TMP/marks" "$ROOT/build/" 2>/dev/null || true
     log "kept requests.log, server.log and marks in $ROOT/build/"

@@ -160,7 +160,9 @@ int main(int argc, char** argv) {
         idle_ok += readResponse(fd, 10'000) == 200;
         idle_fds.push_back(fd);
     }
-    auto with_idle = measure(port, request, requests);
+    Sample with_idle;
+    if (idle > 0)
+        with_idle = measure(port, request, requests);
     for (int fd : idle_fds)
         ::close(fd);
 
@@ -184,7 +186,9 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds(500));
         }
     });
-    auto with_trickle = measure(port, request, requests);
+    Sample with_trickle;
+    if (trickle > 0)
+        with_trickle = measure(port, request, requests);
     stop = true;
     trickler.join();
     for (int fd : slow)
@@ -199,9 +203,11 @@ int main(int argc, char** argv) {
     };
     row("alone (baseline)", alone);
     std::string idle_label = "with " + std::to_string(idle) + " idle keep-alive connections";
-    row(idle_label.c_str(), with_idle);
+    if (idle > 0)
+        row(idle_label.c_str(), with_idle);
     std::string trickle_label = "with " + std::to_string(trickle) + " clients trickling headers";
-    row(trickle_label.c_str(), with_trickle);
+    if (trickle > 0)
+        row(trickle_label.c_str(), with_trickle);
     std::printf("\nidle connections served before idling: %d of %d; trickled lines sent: %d\n",
                 idle_ok, idle, trickled.load());
     std::printf("p99 ratio, idle / alone: %.2f; trickling / alone: %.2f (goal: <= 2)\n",

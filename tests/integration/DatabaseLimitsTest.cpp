@@ -67,7 +67,7 @@ protected:
 
 TEST_F(DatabaseLimitsTest, RequestConnectionsCarryTheTimeouts) {
     const auto& config = server().app().config();
-    auto lease = server().db();
+    auto lease = server().app().pool().acquire();  // a request connection
     EXPECT_EQ(lease
                   ->q("SELECT current_setting('statement_timeout')::interval = "
                       "make_interval(secs => $1::float8 / 1000)",
@@ -102,13 +102,16 @@ TEST_F(DatabaseLimitsTest, ARequestStuckOnALockAnswers503WithinTheStatementTimeo
     std::cout << "[ db ] a login stuck behind a lock answered " << r.status << " after " << ms
               << " ms (statement_timeout 500 ms)\n";
     EXPECT_EQ(r.status, 503) << r;
+    // PostgreSQL's own words ("canceling statement due to statement timeout") stay in the log.
+    EXPECT_EQ(r.errorMessage(), "temporarily unavailable; try again shortly") << r;
+    EXPECT_EQ(r.header("retry-after"), "1");
     EXPECT_LT(ms, 5000) << "waited for the lock instead of timing out";
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.sessions WHERE account_id = $1", u.id), 0);
 }
 
 TEST_F(DatabaseLimitsTest, AnIdleTransactionIsEndedByTheServer) {
     limitPool({5, 0, 300});
-    auto lease = server().db();
+    auto lease = server().app().pool().acquire();  // a request connection
     lease->exec("BEGIN");
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     EXPECT_THROW(lease->exec("SELECT 1"), db::PgError);

@@ -119,10 +119,14 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
         if (status >= 500)
             spdlog::error("[{}] [{}] {} {}: {}", tenant_slug, request_id, req.method, req.raw_path,
                           e.what());
-        // A 5xx says nothing of hosts, roles or queries: the detail went to the log above.
-        std::string message = status == 503   ? "temporarily unavailable; try again shortly"
-                              : status >= 500 ? "internal error"
-                                              : e.what();
+        // A 5xx from the infrastructure says nothing of hosts, roles or queries (the detail
+        // went to the log above); a 503 a feature chose to give, under its own code (e.g. an
+        // unfinished re-evaluation), keeps its message for the admin who must act on it.
+        bool infrastructure = e.code() == "unavailable" || e.code() == "database_unavailable";
+        std::string message = status == 503 && infrastructure
+                                  ? "temporarily unavailable; try again shortly"
+                              : status >= 500 && status != 503 ? "internal error"
+                                                               : e.what();
         writeError(ctx.get(), req, res, status, e.code(), message, e.field());
         if (e.retryAfterSeconds() > 0)
             res.header("Retry-After", std::to_string(e.retryAfterSeconds()));
