@@ -93,6 +93,9 @@ public:
     ~PgConnection();
 
     bool healthy() const;
+    // Which PgPool::setLimits generation opened this connection (the pool's bookkeeping).
+    uint64_t limitsGeneration() const { return limits_generation_; }
+    void setLimitsGeneration(uint64_t g) { limits_generation_ = g; }
 
     // Simple protocol, several statements allowed, no parameters (DDL, BEGIN, SET).
     PgResult exec(const std::string& sql);
@@ -141,6 +144,7 @@ private:
     bool search_path_default_ = true;
     uint64_t statements_ = 0;
     uint64_t commits_ = 0;
+    uint64_t limits_generation_ = 0;
     friend class Transaction;
 };
 

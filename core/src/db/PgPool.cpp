@@ -21,9 +21,12 @@ PgLease PgPool::acquire() {
         if (open_.load() < max_size_) {
             ++open_;
             auto limits = limits_;
+            auto generation = limits_generation_;
             lock.unlock();
             try {
-                return PgLease(this, std::make_unique<PgConnection>(url_, limits));
+                auto conn = std::make_unique<PgConnection>(url_, limits);
+                conn->setLimitsGeneration(generation);
+                return PgLease(this, std::move(conn));
             } catch (...) {
                 --open_;
                 cv_.notify_one();
@@ -57,8 +60,15 @@ void PgPool::release(std::unique_ptr<PgConnection> conn) {
     }
     {
         std::lock_guard lock(mu_);
-        idle_.push_back(std::move(conn));
+        // Leased when the limits changed: it still carries the old timeouts, so it goes.
+        if (conn->limitsGeneration() == limits_generation_) {
+            idle_.push_back(std::move(conn));
+            conn = nullptr;
+        } else {
+            --open_;
+        }
     }
+    conn.reset();
     cv_.notify_one();
 }
 
@@ -67,6 +77,7 @@ void PgPool::setLimits(const ConnectionLimits& limits) {
     {
         std::lock_guard lock(mu_);
         limits_ = limits;
+        ++limits_generation_;
         closing.swap(idle_);
         open_ -= closing.size();
     }

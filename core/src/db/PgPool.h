@@ -64,6 +64,7 @@ private:
     size_t max_size_;
     std::chrono::milliseconds acquire_timeout_{5000};
     ConnectionLimits limits_;
+    uint64_t limits_generation_ = 0;  // bumped by setLimits; older connections are not reused
     std::mutex mu_;
     std::condition_variable cv_;
     std::vector<std::unique_ptr<PgConnection>> idle_;

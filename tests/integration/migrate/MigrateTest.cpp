@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "accounts/AccountService.h"
 #include "tenancy/TenantService.h"
@@ -88,12 +90,23 @@ void MigrateTest::TearDown() {
     else
         ::unsetenv("AGORA_ROOT");
     if (!database_.empty() && !admin_url_.empty()) {
-        try {
-            db::PgConnection admin(admin_url_);
-            admin.exec("DROP DATABASE IF EXISTS " + admin.quoteIdent(database_) + " WITH (FORCE)");
-        } catch (const std::exception& e) {
-            ADD_FAILURE() << "could not drop test database " << database_ << ": " << e.what();
+        // The sessions just closed may still be exiting on the server side, and the owner (not
+        // a superuser) may not terminate another role's backend: retry for a few seconds.
+        std::string last_error;
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            try {
+                db::PgConnection admin(admin_url_);
+                admin.exec("DROP DATABASE IF EXISTS " + admin.quoteIdent(database_) +
+                           " WITH (FORCE)");
+                last_error.clear();
+                break;
+            } catch (const std::exception& e) {
+                last_error = e.what();
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
         }
+        if (!last_error.empty())
+            ADD_FAILURE() << "could not drop test database " << database_ << ": " << last_error;
     }
     std::error_code ec;
     if (!root_.empty())

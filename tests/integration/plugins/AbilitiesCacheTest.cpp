@@ -122,7 +122,15 @@ TEST_F(AbilitiesCacheTest, PreviewMatchesWhatTheChangeThenDoes) {
     auto settings = admin.put("/api/v1/admin/settings", {{"abilities.auto_revoke", true}});
     ASSERT_EQ(settings.status, 200) << settings;
     json higher = {{"edit_score", 0.85}};
-    auto p2 = admin.post("/api/v1/admin/abilities/edit_posts/preview", higher).json();
+    // Settings reach the server's tenant snapshot by NOTIFY, a moment after the PUT: wait until
+    // the preview judges with auto_revoke on before comparing it with the change.
+    json p2;
+    TestServer::waitFor(
+        [&] {
+            p2 = admin.post("/api/v1/admin/abilities/edit_posts/preview", higher).json();
+            return p2["lose"] == 1;
+        },
+        5000, 50);
     EXPECT_EQ(p2["gain"], 0) << p2;
     EXPECT_EQ(p2["lose"], 1);
     auto c2 = admin.put("/api/v1/admin/abilities/edit_posts", higher).json();
