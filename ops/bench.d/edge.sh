@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ARGS=()
 while (($#)); do
     case $1 in
-        --idle | --trickle | --requests) ARGS+=("$1" "$2"); shift 2 ;;
+        --idle | --trickle | --requests | --interval-ms) ARGS+=("$1" "$2"); shift 2 ;;
         *) echo "usage: ops/bench edge [--idle N] [--trickle N] [--requests N]" >&2; exit 2 ;;
     esac
 done

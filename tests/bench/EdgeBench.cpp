@@ -85,9 +85,15 @@ struct Sample {
     int failures = 0;
 };
 
+// Requests are spaced `interval_ms` apart, so each phase lasts long enough for the held
+// connections to do what they do (the tricklers send a line every 500 ms).
+int interval_ms = 20;
+
 Sample measure(int port, const std::string& request, int count) {
     Sample s;
     for (int i = 0; i < count; ++i) {
+        if (i > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
         auto start = Clock::now();
         int status = 0;
         try {
@@ -135,6 +141,8 @@ int main(int argc, char** argv) {
             trickle = std::stoi(v);
         else if (k == "--requests")
             requests = std::stoi(v);
+        else if (k == "--interval-ms")
+            interval_ms = std::stoi(v);
     }
     if (!port || host.empty()) {
         std::fprintf(stderr,
@@ -194,8 +202,8 @@ int main(int argc, char** argv) {
     for (int fd : slow)
         ::close(fd);
 
-    std::printf("\nops/bench edge — %d fresh connections per phase, GET %s\n\n", requests,
-                path.c_str());
+    std::printf("\nops/bench edge — %d fresh connections per phase, %d ms apart, GET %s\n\n",
+                requests, interval_ms, path.c_str());
     std::printf("%-44s %9s %9s %9s %9s\n", "phase", "p50 ms", "p99 ms", "max ms", "failed");
     auto row = [&](const char* label, const Sample& s) {
         std::printf("%-44s %9.2f %9.2f %9.2f %9d\n", label, pct(s, 0.5), pct(s, 0.99),
