@@ -6,6 +6,8 @@
 #include <cctype>
 #include <regex>
 
+#include "util/PercentDecode.h"
+
 namespace agora::cache {
 
 namespace {
@@ -19,21 +21,6 @@ struct ReplyDeleter {
     }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
-
-std::string percentDecode(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
 
 RedisReply convert(redisReply* r) {
     RedisReply out;

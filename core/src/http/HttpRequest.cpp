@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "util/PercentDecode.h"
+
 namespace agora {
 
 std::string urlDecode(const std::string& s) {
@@ -25,19 +27,7 @@ std::string urlDecode(const std::string& s) {
 }
 
 std::string pathDecode(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
+    return percentDecode(s);
 }
 
 bool sameSitePath(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "content/TextDiff.h"
 #include "migrate/Rehearsal.h"
 
 namespace agora::migrate {
@@ -13,30 +14,7 @@ using nlohmann::json;
 namespace {
 
 std::string esc(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return escapeHtml(s);
 }
 
 std::string ms(int64_t v) {
