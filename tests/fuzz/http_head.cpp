@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 1) {
         auto prefix = agora::parseRequestHead(bytes.substr(0, size / 2), limits);
         if (prefix.status == agora::HeadParse::Status::Complete)
-            FUZZ_CHECK(p.status == agora::HeadParse::Status::Complete &&
-                           p.consumed == prefix.consumed,
-                       "a head complete in a prefix changed with more bytes");
+            FUZZ_CHECK(
+                p.status == agora::HeadParse::Status::Complete && p.consumed == prefix.consumed,
+                "a head complete in a prefix changed with more bytes");
     }
     if (p.status != agora::HeadParse::Status::Complete)
         return 0;

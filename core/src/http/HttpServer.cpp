@@ -1,11 +1,9 @@
 #include "http/HttpServer.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,19 +13,16 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "http/Connection.h"
-#include "http/Dispatcher.h"
-#include "http/RequestBuilder.h"
 #include "http/ResponseWriter.h"
+#include "http/Sockets.h"
+#include "http/WorkerPool.h"
 
 namespace agora {
 
@@ -38,70 +33,16 @@ constexpr uint64_t kListenId = 0;
 constexpr uint64_t kWakeId = 1;
 constexpr int kSweepMs = 100;
 
-// A complete request on its way to a worker, and the bytes of its answer on the way back.
-struct Job {
-    uint64_t conn_id;
-    RequestHead head;
-    std::string body;
-    std::string peer;
-    bool keep_alive;
-};
-struct Done {
-    uint64_t conn_id;
-    std::string bytes;
-    bool close;
-};
-
-std::string peerAddress(const sockaddr_storage& addr) {
-    char buf[INET6_ADDRSTRLEN] = {0};
-    if (addr.ss_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(addr).sin_addr, buf, sizeof buf);
-    else if (addr.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr, buf,
-                  sizeof buf);
-    return buf;
-}
-
-// Idle connections are cheap here, but each is a descriptor: allow as many as the limits do
-// (up to the hard limit the operator set).
-void raiseDescriptorLimit(size_t wanted) {
-    rlimit lim{};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted)
-        return;
-    lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, static_cast<rlim_t>(wanted));
-    ::setrlimit(RLIMIT_NOFILE, &lim);
-}
-
-// Best effort, for answers given while refusing a connection: never blocks.
-void sendAndForget(int fd, const std::string& bytes) {
-    [[maybe_unused]] auto n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-}
-
 }  // namespace
 
 class HttpServer::Impl {
 public:
     Impl(App& app, int port, int workers, ServerLimits limits, AddressSet trusted)
-        : app_(app), limits_(limits), trusted_(std::move(trusted)), workers_(workers) {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (listen_fd_ < 0)
-            throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-        int one = 1;
-        ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_ANY);
-        addr.sin_port = htons(static_cast<uint16_t>(port));
-        if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::listen(listen_fd_, 4096) != 0) {
-            int err = errno;
-            ::close(listen_fd_);
-            throw std::runtime_error("cannot listen on port " + std::to_string(port) + ": " +
-                                     std::strerror(err));
-        }
-        socklen_t len = sizeof addr;
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-        port_ = ntohs(addr.sin_port);
+        : limits_(limits),
+          trusted_(std::move(trusted)),
+          workers_(workers),
+          pool_(app, trusted_, limits.max_queued_requests, [this] { wake(); }) {
+        listen_fd_ = openListeningSocket(port, port_);
         raiseDescriptorLimit(limits_.max_connections + 1024);
         epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
         wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -117,8 +58,7 @@ public:
     }
 
     void start() {
-        for (int i = 0; i < workers_; ++i)
-            worker_threads_.emplace_back([this] { workerMain(); });
+        pool_.start(workers_);
         loop_thread_ = std::thread([this] { loop(); });
     }
 
@@ -128,14 +68,7 @@ public:
         wake();
         if (loop_thread_.joinable())
             loop_thread_.join();
-        {
-            std::lock_guard lock(jobs_mu_);
-            jobs_closed_ = true;
-        }
-        jobs_cv_.notify_all();
-        for (auto& t : worker_threads_)
-            if (t.joinable())
-                t.join();
+        pool_.stop();
     }
 
     int port() const { return port_; }
@@ -361,22 +294,12 @@ private:
     }
 
     void dispatch(Connection& c) {
-        {
-            std::lock_guard lock(jobs_mu_);
-            if (jobs_.size() >= limits_.max_queued_requests) {
-                spdlog::warn("request queue full ({} waiting): answering 503",
-                             limits_.max_queued_requests);
-            } else {
-                jobs_.push_back(Job{c.id, std::move(c.head), std::move(c.body), c.peer,
-                                    c.framing.keep_alive && !c.read_eof});
-                c.state = Connection::State::Dispatched;
-            }
-        }
-        if (c.state != Connection::State::Dispatched) {
+        if (!pool_.submit({c.id, std::move(c.head), std::move(c.body), c.peer,
+                           c.framing.keep_alive && !c.read_eof})) {
             respondEarly(c, 503, "server busy, try again shortly", 1);
             return;
         }
-        jobs_cv_.notify_one();
+        c.state = Connection::State::Dispatched;
         c.head = RequestHead{};
         if (c.in.capacity() > 65536 && c.in.size() < 4096)
             c.in.shrink_to_fit();
@@ -444,12 +367,7 @@ private:
     void drainCompletions() {
         uint64_t count;
         [[maybe_unused]] auto r = ::read(wake_fd_, &count, sizeof count);
-        std::vector<Done> done;
-        {
-            std::lock_guard lock(done_mu_);
-            done.swap(done_);
-        }
-        for (auto& d : done) {
+        for (auto& d : pool_.takeDone()) {
             auto it = conns_.find(d.conn_id);
             if (it == conns_.end())
                 continue;
@@ -539,40 +457,6 @@ private:
         [[maybe_unused]] auto r = ::write(wake_fd_, &one, sizeof one);
     }
 
-    // ---- workers: run complete requests, never touch sockets ----
-
-    void workerMain() {
-        while (true) {
-            Job job;
-            {
-                std::unique_lock lock(jobs_mu_);
-                jobs_cv_.wait(lock, [&] { return jobs_closed_ || !jobs_.empty(); });
-                if (jobs_.empty())
-                    return;
-                job = std::move(jobs_.front());
-                jobs_.pop_front();
-            }
-            bool keep_alive = job.keep_alive && !stopping_;
-            std::string bytes;
-            try {
-                auto req =
-                    buildRequest(std::move(job.head), std::move(job.body), job.peer, trusted_);
-                HttpResponse res;
-                Dispatcher(app_).dispatch(req, res);
-                bytes = serializeResponse(res, keep_alive, req.method == "HEAD");
-            } catch (const std::exception& e) {
-                spdlog::error("request failed outside the dispatcher: {}", e.what());
-                bytes = errorResponse(500, "internal error", !keep_alive);
-            }
-            {
-                std::lock_guard lock(done_mu_);
-                done_.push_back(Done{job.conn_id, std::move(bytes), !keep_alive});
-            }
-            wake();
-        }
-    }
-
-    App& app_;
     ServerLimits limits_;
     AddressSet trusted_;
     int workers_;
@@ -582,13 +466,7 @@ private:
     int port_ = 0;
     std::atomic<bool> stopping_{false};
     std::thread loop_thread_;
-    std::vector<std::thread> worker_threads_;
-    std::mutex jobs_mu_;
-    std::condition_variable jobs_cv_;
-    std::deque<Job> jobs_;
-    bool jobs_closed_ = false;
-    std::mutex done_mu_;
-    std::vector<Done> done_;
+    WorkerPool pool_;
     // Owned by the loop thread alone.
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> conns_;
     std::unordered_map<std::string, size_t> per_client_;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 namespace agora::test {
@@ -76,10 +77,11 @@ bool completeResponse(const std::string& data) {
 
 }  // namespace
 
-std::string RawConnection::readResponse(int timeout_ms) {
+std::string RawConnection::readUntil(const std::function<bool(const std::string&)>& done,
+                                     int timeout_ms) {
     std::string out;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (!completeResponse(out)) {
+    while (!done(out)) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                         deadline - std::chrono::steady_clock::now())
                         .count();
@@ -100,28 +102,12 @@ std::string RawConnection::readResponse(int timeout_ms) {
     return out;
 }
 
+std::string RawConnection::readResponse(int timeout_ms) {
+    return readUntil(completeResponse, timeout_ms);
+}
+
 std::string RawConnection::readAll(int timeout_ms) {
-    std::string out;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now())
-                        .count();
-        if (left <= 0)
-            break;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left)) <= 0)
-            break;
-        char buf[65536];
-        auto n = ::recv(fd_, buf, sizeof buf, 0);
-        if (n <= 0) {
-            if (n < 0)
-                last_error_ = errno;
-            break;
-        }
-        out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
+    return readUntil([](const std::string&) { return false; }, timeout_ms);
 }
 
 bool RawConnection::closedByServer(int timeout_ms) {

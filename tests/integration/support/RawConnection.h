@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace agora::test {
@@ -30,6 +31,9 @@ public:
     void shutdownWrite();
 
 private:
+    // Reads until `done` holds for what arrived, the server closes, or `timeout_ms` passes.
+    std::string readUntil(const std::function<bool(const std::string&)>& done, int timeout_ms);
+
     int fd_ = -1;
     int last_error_ = 0;
 };
