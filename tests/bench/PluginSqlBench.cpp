@@ -17,9 +17,10 @@
 #include <vector>
 
 #include "app/App.h"
+#include "network/TenantService.h"
 #include "plugins/PluginSql.h"
+#include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"
-#include "tenancy/TenantService.h"
 #include "util/Config.h"
 #include "util/Crypto.h"
 
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
     f.name = "Plugin SQL bench";
     f.hosts = {f.slug + ".bench.test"};
     agora::TenantService(app).add(f);
-    auto schema = agora::TenantService::schemaFor(f.slug);
+    auto schema = agora::tenantSchemaFor(f.slug);
     auto role = agora::TenantRoles::roleFor(schema);
 
     auto lease = app.pool().acquire();

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "network/TenantService.h"
 #include "support/IntegrationTest.h"
-#include "tenancy/TenantService.h"
 
 namespace agora::test {
 

@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 
 #include "accounts/AccountService.h"
+#include "migrate/Stager.h"
 #include "support/IntegrationTest.h"
-#include "tenancy/Stager.h"
 
 namespace agora::test {
 

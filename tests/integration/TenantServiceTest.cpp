@@ -4,8 +4,9 @@
 
 #include <algorithm>
 
+#include "network/TenantService.h"
 #include "support/IntegrationTest.h"
-#include "tenancy/TenantService.h"
+#include "tenancy/TenantNames.h"
 #include "util/Error.h"
 
 namespace agora::test {
@@ -139,7 +140,7 @@ TEST_F(TenantServiceTest, AddWithUnknownSettingCreatesNothing) {
         EXPECT_EQ(e.field(), "limits.no_such_limit");
         EXPECT_THAT(e.what(), HasSubstr("limits.no_such_limit"));
     }
-    auto schema = TenantService::schemaFor(spec.slug);
+    auto schema = tenantSchemaFor(spec.slug);
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.tenants WHERE slug = $1", spec.slug), 0);
     EXPECT_EQ(s.scalar("SELECT count(*) FROM network.hosts WHERE host = $1", spec.hosts[0]), 0);
     EXPECT_EQ(s.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = $1", schema), 0)

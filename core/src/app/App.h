@@ -11,12 +11,12 @@
 #include "content/PermissionService.h"
 #include "content/RateLimiter.h"
 #include "db/PgPool.h"
-#include "http/Metrics.h"
 #include "migrate/Migrator.h"
 #include "render/PageCache.h"
 #include "settings/SettingsRegistry.h"
 #include "tenancy/Directory.h"
 #include "util/Config.h"
+#include "util/Metrics.h"
 
 namespace agora {
 

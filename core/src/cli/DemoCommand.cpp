@@ -4,7 +4,7 @@
 #include "app/App.h"
 #include "cli/Command.h"
 #include "cli/DemoContent.h"
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
 
 namespace agora::cli {
 

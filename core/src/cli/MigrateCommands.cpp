@@ -11,7 +11,7 @@
 #include "migrate/MigrationPlan.h"
 #include "migrate/Rehearsal.h"
 #include "migrate/Rollout.h"
-#include "tenancy/Stager.h"
+#include "migrate/Stager.h"
 #include "util/Error.h"
 
 namespace agora::cli {

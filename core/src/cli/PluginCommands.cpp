@@ -5,8 +5,8 @@
 
 #include "app/App.h"
 #include "cli/Command.h"
+#include "network/PluginService.h"
 #include "plugins/PluginHost.h"
-#include "plugins/PluginService.h"
 #include "util/Error.h"
 
 namespace agora::cli {

@@ -4,7 +4,7 @@
 
 #include "app/App.h"
 #include "cli/Command.h"
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
 #include "util/Error.h"
 
 namespace agora::cli {

@@ -5,7 +5,7 @@
 #include "accounts/AccountService.h"
 #include "app/App.h"
 #include "cli/Command.h"
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
 
 namespace agora::cli {
 

@@ -1,8 +1,8 @@
 #include "content/PostQueries.h"
 
 #include "content/PostService.h"
-#include "content/TextDiff.h"
 #include "util/Error.h"
+#include "util/TextDiff.h"
 
 namespace agora {
 

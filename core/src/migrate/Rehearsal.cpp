@@ -9,7 +9,7 @@
 #include "migrate/LockProber.h"
 #include "migrate/LockSampler.h"
 #include "migrate/MigrationLinter.h"
-#include "tenancy/Stager.h"
+#include "migrate/Stager.h"
 #include "util/Error.h"
 
 namespace agora::migrate {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "content/TextDiff.h"
 #include "migrate/Rehearsal.h"
+#include "util/TextDiff.h"
 
 namespace agora::migrate {
 

@@ -6,8 +6,9 @@
 
 #include "migrate/SchemaCopy.h"
 #include "migrate/TableChecksums.h"
+#include "tenancy/AuditLog.h"
+#include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"
-#include "tenancy/TenantService.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 #include "util/Subprocess.h"
@@ -194,9 +195,9 @@ RestoreResult TenantBackup::restore(const std::string& slug, const fs::path& dir
 
     RestoreResult out;
     out.slug = options.as_slug.value_or(slug);
-    if (!TenantService::validSlug(out.slug))
+    if (!validTenantSlug(out.slug))
         throw Error::invalid("as", out.slug + " is not a valid slug");
-    out.schema = TenantService::schemaFor(out.slug);
+    out.schema = tenantSchemaFor(out.slug);
     const std::string from_schema = manifest["schema"].get<std::string>();
     const std::string build = out.schema + "__restore";
     const json& tenant = manifest["tenant"];

@@ -9,7 +9,6 @@
 
 #include "app/App.h"
 #include "content/PostService.h"
-#include "content/TextDiff.h"
 #include "http/RequestContext.h"
 #include "notifications/NotificationService.h"
 #include "plugins/AgoraCall.h"
@@ -17,8 +16,9 @@
 #include "plugins/LoadedPlugin.h"
 #include "plugins/PluginSql.h"
 #include "settings/SettingsService.h"
-#include "tenancy/TenantService.h"
+#include "tenancy/AuditLog.h"
 #include "util/Error.h"
+#include "util/TextDiff.h"
 
 namespace agora {
 

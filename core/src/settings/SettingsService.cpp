@@ -1,6 +1,6 @@
 #include "settings/SettingsService.h"
 
-#include "tenancy/TenantService.h"
+#include "tenancy/AuditLog.h"
 #include "util/Error.h"
 
 namespace agora {

@@ -1,6 +1,6 @@
 #include "http/RequestContext.h"
 #include "http/Router.h"
-#include "plugins/PluginService.h"
+#include "network/PluginService.h"
 #include "settings/SettingsService.h"
 #include "util/Error.h"
 #include "web/Routes.h"

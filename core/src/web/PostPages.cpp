@@ -1,9 +1,9 @@
 #include "content/PostQueries.h"
 #include "content/PostService.h"
-#include "content/TextDiff.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "util/Error.h"
+#include "util/TextDiff.h"
 #include "web/Routes.h"
 
 namespace agora {

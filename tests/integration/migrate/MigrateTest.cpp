@@ -10,7 +10,8 @@
 #include <thread>
 
 #include "accounts/AccountService.h"
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
+#include "tenancy/TenantNames.h"
 #include "util/Subprocess.h"
 
 namespace agora::test {
@@ -129,7 +130,7 @@ std::string MigrateTest::addTenant(const std::string& slug, const std::string& h
     f.name = "Tenant " + slug;
     f.hosts = {host.empty() ? slug + ".test" : host};
     TenantService(app()).add(f);
-    return TenantService::schemaFor(slug);
+    return tenantSchemaFor(slug);
 }
 
 int64_t MigrateTest::addMember(const std::string& slug, const std::string& username,

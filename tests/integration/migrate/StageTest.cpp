@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "MigrateTest.h"
-#include "tenancy/Stager.h"
+#include "migrate/Stager.h"
 #include "util/Error.h"
 
 namespace agora::test {

@@ -3,8 +3,8 @@
 // plugin that throws or fails costs one request a 500, never the server.
 #include <gmock/gmock.h>
 
+#include "network/TenantService.h"
 #include "support/IntegrationTest.h"
-#include "tenancy/TenantService.h"
 #include "util/Error.h"
 
 namespace agora::test {

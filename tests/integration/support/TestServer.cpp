@@ -7,7 +7,8 @@
 #include <thread>
 
 #include "accounts/AccountService.h"
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
+#include "tenancy/TenantNames.h"
 
 #ifndef AGORA_SOURCE_DIR
 #define AGORA_SOURCE_DIR ""
@@ -77,7 +78,7 @@ std::string TestServer::uniqueSuffix(size_t length) {
 TenantFile TestServer::tenantFile(const std::string& prefix) {
     TenantFile f;
     f.slug = prefix + "-" + uniqueSuffix();
-    if (!TenantService::validSlug(f.slug))
+    if (!validTenantSlug(f.slug))
         throw std::invalid_argument("tenant prefix \"" + prefix + "\" gives an invalid slug");
     f.name = "Test community " + f.slug;
     f.hosts = {f.slug + ".it.test"};

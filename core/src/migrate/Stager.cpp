@@ -1,12 +1,13 @@
-#include "tenancy/Stager.h"
+#include "migrate/Stager.h"
 
 #include <chrono>
 #include <optional>
 
 #include "migrate/SchemaCopy.h"
 #include "migrate/TableChecksums.h"
+#include "tenancy/AuditLog.h"
+#include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"
-#include "tenancy/TenantService.h"
 #include "util/Error.h"
 
 namespace agora {
@@ -38,10 +39,10 @@ StageResult Stager::stage(const std::string& parent_slug, bool verify,
     StageResult out;
     out.parent = parent_slug;
     out.slug = stagingSlug(parent_slug);
-    if (!TenantService::validSlug(out.slug))
+    if (!validTenantSlug(out.slug))
         throw Error::invalid(
             "slug", "staging slug " + out.slug + " is not a valid slug (at most 40 characters)");
-    out.schema = TenantService::schemaFor(out.slug);
+    out.schema = tenantSchemaFor(out.slug);
     const std::string build = out.schema + "__build";
 
     auto lease_a = app_.ownerPool().acquire();

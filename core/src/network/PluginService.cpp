@@ -1,8 +1,9 @@
-#include "plugins/PluginService.h"
+#include "network/PluginService.h"
 
+#include "network/TenantService.h"
 #include "plugins/PluginHost.h"
 #include "render/PageCache.h"
-#include "tenancy/TenantService.h"
+#include "tenancy/AuditLog.h"
 #include "util/Error.h"
 
 namespace agora {

@@ -1,4 +1,4 @@
-#include "content/TextDiff.h"
+#include "util/TextDiff.h"
 
 #include <dtl/dtl.hpp>
 #include <vector>

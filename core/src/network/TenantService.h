@@ -26,9 +26,6 @@ class TenantService {
 public:
     explicit TenantService(App& app) : app_(app) {}
 
-    static bool validSlug(const std::string& slug);
-    static std::string schemaFor(const std::string& slug);
-
     // Creates schema + migrations + directory rows. Fails if the slug or a host is taken.
     int64_t add(const TenantFile& spec, std::optional<int64_t> actor = std::nullopt);
     // Creates or updates to match the file exactly (hosts, plugins, settings). Idempotent.
@@ -51,9 +48,5 @@ private:
     App& app_;
 };
 
-// Writes an audit row inside the caller's transaction.
-void auditLog(db::PgConnection& conn, std::optional<int64_t> tenant_id,
-              std::optional<int64_t> account_id, const std::string& action,
-              const std::string& target, const json& old_value, const json& new_value);
 
 }  // namespace agora

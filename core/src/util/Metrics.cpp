@@ -1,4 +1,4 @@
-#include "http/Metrics.h"
+#include "util/Metrics.h"
 
 #include <sstream>
 

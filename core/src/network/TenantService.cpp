@@ -1,39 +1,17 @@
-#include "tenancy/TenantService.h"
+#include "network/TenantService.h"
 
 #include <regex>
 #include <set>
 
+#include "network/PluginService.h"
 #include "plugins/PluginHost.h"
-#include "plugins/PluginService.h"
 #include "render/PageCache.h"
+#include "tenancy/AuditLog.h"
+#include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"
 #include "util/Error.h"
 
 namespace agora {
-
-bool TenantService::validSlug(const std::string& slug) {
-    static const std::regex re("^[a-z][a-z0-9-]{0,39}$");
-    return std::regex_match(slug, re);
-}
-
-std::string TenantService::schemaFor(const std::string& slug) {
-    std::string s = "t_" + slug;
-    for (auto& c : s)
-        if (c == '-')
-            c = '_';
-    return s;
-}
-
-void auditLog(db::PgConnection& conn, std::optional<int64_t> tenant_id,
-              std::optional<int64_t> account_id, const std::string& action,
-              const std::string& target, const json& old_value, const json& new_value) {
-    conn.q(
-        "INSERT INTO network.audit_log (tenant_id, account_id, action, target, old_value, "
-        "new_value) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)",
-        tenant_id, account_id, action, target,
-        old_value.is_null() ? std::nullopt : std::optional<std::string>(old_value.dump()),
-        new_value.is_null() ? std::nullopt : std::optional<std::string>(new_value.dump()));
-}
 
 static void checkHosts(const TenantFile& spec) {
     static const std::regex host_re(
@@ -56,7 +34,7 @@ void TenantService::validatePlugins(const TenantFile& spec) {
 }
 
 int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor) {
-    if (!validSlug(spec.slug))
+    if (!validTenantSlug(spec.slug))
         throw Error::invalid("slug",
                              "slug must be lower-case letters, digits and dashes, "
                              "starting with a letter");
@@ -77,7 +55,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
             throw Error::invalid("staging_of", "no tenant " + *spec.staging_of + " to stage");
         parent = p.i64(0, 0);
     }
-    std::string schema = schemaFor(spec.slug);
+    std::string schema = tenantSchemaFor(spec.slug);
     // Schema and tables first: the directory must never point at a schema that isn't ready.
     migrate::Migrator::apply(c, schema, app_.tenantSteps());
     PluginService plugins(app_);
