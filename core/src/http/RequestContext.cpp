@@ -5,6 +5,7 @@
 
 #include "accounts/AccountService.h"
 #include "http/InputChecks.h"
+#include "http/PageRender.h"
 #include "render/Renderer.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
@@ -250,7 +251,7 @@ void RequestContext::flash(const std::string& message) {
 void RequestContext::render(const std::string& templ, json data, int status) {
     res_.status = status;
     res_.content_type = "text/html; charset=utf-8";
-    res_.body = app_.renderer().page(*this, templ, std::move(data));
+    res_.body = renderPage(*this, templ, std::move(data));
 }
 
 }  // namespace agora

@@ -442,6 +442,10 @@ void PluginHost::install(Router& router, Renderer& renderer) {
         for (const auto& [slot, text] : p->slots)
             renderer.addSlotPartial(p->name, slot, text);
     }
+    renderer.addPageDecorator([this](RequestContext& ctx, json& frame) {
+        if (ctx.viewer().signedIn())
+            frame["badges"] = badges(ctx);
+    });
 }
 
 json PluginHost::badges(RequestContext& ctx) {

@@ -51,7 +51,8 @@ public:
     const LoadedPlugin* find(const std::string& name) const;
     std::vector<std::string> names() const;
 
-    // Routes into the router, templates and slot partials into the renderer (servers only).
+    // Routes into the router, templates, slot partials and the header badges (a page
+    // decorator) into the renderer (servers only).
     void install(Router& router, Renderer& renderer);
 
     // Header badges for the page `ctx` is rendering: [{label, link, count}] with count > 0,

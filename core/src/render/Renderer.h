@@ -1,62 +1,62 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
-#include <memory>
-#include <mutex>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "render/PageSlots.h"
+#include "render/TemplateStore.h"
+
 namespace agora {
 
 using json = nlohmann::json;
-class RequestContext;
+class RequestContext;  // opaque here: only handed through to page decorators
 struct Tenant;
 
-// Server-side Mustache (HTML-escaped by default). Templates are read once per theme, partials
-// ({{> name}}) are inlined at load so a page is one compiled template, and compiled templates
-// are shared by every tenant using the theme.
+// Adds to a page's frame (pageFrame()) for the request rendering it, e.g. plugins' header
+// badges. Registered by the layer that owns the decoration, so render/ calls none of it.
+using PageDecorator = std::function<void(RequestContext& request, json& frame)>;
+
+// Pages: a template rendered with its data and frame, filled slots, inside the theme's layout.
 class Renderer {
 public:
     explicit Renderer(std::filesystem::path themes_dir);
-    ~Renderer();
 
-    // Renders `templ` inside the theme's layout for this request's tenant and viewer.
-    std::string page(RequestContext& ctx, const std::string& templ, json data);
+    // Renders `templ` for `tenant` with `data` plus the `frame` (pageFrame(), decorated),
+    // then the theme's layout around it.
+    std::string page(const Tenant& tenant, const std::string& templ, json data, json frame);
     // Renders one template with data (no layout).
-    std::string render(const std::string& theme, const std::string& templ, const json& data);
-    // Path of a static asset, or empty when it doesn't exist (no traversal outside static/).
-    std::filesystem::path asset(const std::string& theme, const std::string& name) const;
+    std::string render(const std::string& theme, const std::string& templ, const json& data) {
+        return templates_.render(theme, templ, data);
+    }
+    std::filesystem::path asset(const std::string& theme, const std::string& name) const {
+        return templates_.asset(theme, name);
+    }
 
     // A template that ships without a file (plugins'): used when no theme has a file of that
     // name, so a theme can still override it. Call before serving starts.
-    void addTemplate(const std::string& name, std::string text);
+    void addTemplate(const std::string& name, std::string text) {
+        templates_.addTemplate(name, std::move(text));
+    }
     // Mustache rendered into `slot` ({{{slots.NAME}}} in core pages) with the page's data, on
     // tenants that enabled `plugin`. Call before serving starts.
-    void addSlotPartial(const std::string& plugin, const std::string& slot, std::string text);
+    void addSlotPartial(const std::string& plugin, const std::string& slot, std::string text) {
+        slots_.add(plugin, slot, std::move(text));
+    }
+
+    // Call before serving starts. Decorators run in registration order.
+    void addPageDecorator(PageDecorator decorator) { decorators_.push_back(std::move(decorator)); }
+    void decorate(RequestContext& request, json& frame) const {
+        for (const auto& d : decorators_)
+            d(request, frame);
+    }
 
 private:
-    struct Compiled;
-    const Compiled& compiled(const std::string& theme, const std::string& templ);
-    std::string load(const std::string& theme, const std::string& name, int depth) const;
-
-    void fillSlots(const std::string& theme, const Tenant& tenant, json& data);
-    // "post_actions" and "comment_actions": once per post / comment of the question page, with
-    // {post | comment, viewer, csrf} as data.
-    void fillItemSlots(const std::string& theme, const Tenant& tenant, json& data);
-
-    struct SlotPartial {
-        std::string plugin;
-        std::string slot;
-        std::string templ;
-    };
-
-    std::filesystem::path dir_;
-    std::map<std::string, std::string> builtin_;
-    std::vector<SlotPartial> slot_partials_;
-    std::mutex mu_;
-    std::map<std::string, std::unique_ptr<Compiled>> cache_;
+    TemplateStore templates_;
+    PageSlots slots_{templates_};
+    std::vector<PageDecorator> decorators_;
 };
 
 }  // namespace agora
