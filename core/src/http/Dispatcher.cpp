@@ -8,9 +8,7 @@
 
 #include "http/RequestContext.h"
 #include "http/Router.h"
-#include "render/Renderer.h"
 #include "util/Error.h"
-#include "web/NetworkRoutes.h"
 
 namespace agora {
 
@@ -67,6 +65,45 @@ void writeError(RequestContext* ctx, const HttpRequest& req, HttpResponse& res, 
 
 }  // namespace
 
+void Dispatcher::serveTenant(const HttpRequest& req, HttpResponse& res,
+                             const std::string& request_id, std::string& route_name,
+                             std::string& tenant_slug, std::unique_ptr<RequestContext>& ctx) {
+    auto tenant = app_.directory().byHost(req.host);
+    if (!tenant) {
+        // Says nothing about which communities exist.
+        throw Error::notFound("no community is served at this address");
+    }
+    tenant_slug = tenant->slug;
+    ctx = std::make_unique<RequestContext>(app_, req, res, tenant, request_id);
+    auto match = app_.router().match(
+        req.method, req.path, [&](const std::string& p) { return tenant->pluginEnabled(p); });
+    if (!match.route) {
+        if (match.method_mismatch)
+            throw Error(ErrorCode::MethodNotAllowed, "method_not_allowed",
+                        req.method + " is not allowed here");
+        throw Error::notFound("no page at " + req.raw_path);
+    }
+    route_name = match.route->pattern;
+    ctx->params() = std::move(match.params);
+    if (tenant->isStaging() && req.path.rfind("/static/", 0) != 0 && req.path != "/login" &&
+        req.path != "/api/v1/session") {
+        // A staging copy holds production data: admins and staff only.
+        const auto& v = ctx->viewer();
+        if (!v.signedIn())
+            throw Error::unauthorized("staging is open to admins only");
+        if (!v.isAdmin())
+            throw Error::forbidden("staging_admins_only",
+                                   "staging is open to this community's admins only");
+    }
+    // A bearer token is checked on every route, even ones that read nothing about the
+    // viewer: a token from another tenant is a 401, never silently anonymous.
+    if (!req.header("authorization").empty())
+        ctx->viewer();
+    if (req.method != "GET" && req.method != "HEAD")
+        ctx->checkCsrf();
+    ctx->run(match.route->handler);
+}
+
 void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
     auto start = std::chrono::steady_clock::now();
     std::string route_name = "unmatched";
@@ -75,45 +112,9 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
     res.header("X-Request-Id", request_id);
     std::unique_ptr<RequestContext> ctx;
     try {
-        if (handleNetworkRoute(app_, req, res, route_name)) {
-            // /healthz, /metrics: answer for any host, reveal no tenant.
-        } else {
-            auto tenant = app_.directory().byHost(req.host);
-            if (!tenant) {
-                // Says nothing about which communities exist.
-                throw Error::notFound("no community is served at this address");
-            }
-            tenant_slug = tenant->slug;
-            ctx = std::make_unique<RequestContext>(app_, req, res, tenant, request_id);
-            auto match = app_.router().match(req.method, req.path, [&](const std::string& p) {
-                return tenant->pluginEnabled(p);
-            });
-            if (!match.route) {
-                if (match.method_mismatch)
-                    throw Error(ErrorCode::MethodNotAllowed, "method_not_allowed",
-                                req.method + " is not allowed here");
-                throw Error::notFound("no page at " + req.raw_path);
-            }
-            route_name = match.route->pattern;
-            ctx->params() = std::move(match.params);
-            if (tenant->isStaging() && req.path.rfind("/static/", 0) != 0 && req.path != "/login" &&
-                req.path != "/api/v1/session") {
-                // A staging copy holds production data: admins and staff only.
-                const auto& v = ctx->viewer();
-                if (!v.signedIn())
-                    throw Error::unauthorized("staging is open to admins only");
-                if (!v.isAdmin())
-                    throw Error::forbidden("staging_admins_only",
-                                           "staging is open to this community's admins only");
-            }
-            // A bearer token is checked on every route, even ones that read nothing about the
-            // viewer: a token from another tenant is a 401, never silently anonymous.
-            if (!req.header("authorization").empty())
-                ctx->viewer();
-            if (req.method != "GET" && req.method != "HEAD")
-                ctx->checkCsrf();
-            ctx->run(match.route->handler);
-        }
+        // /healthz, /metrics: answer for any host, reveal no tenant.
+        if (!app_.router().handleNetwork(req, res, route_name))
+            serveTenant(req, res, request_id, route_name, tenant_slug, ctx);
     } catch (const Error& e) {
         int status = httpStatusFor(e.kind());
         if (status >= 500)

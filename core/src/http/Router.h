@@ -9,7 +9,14 @@
 namespace agora {
 
 class RequestContext;
+struct HttpRequest;
+struct HttpResponse;
 using Handler = std::function<void(RequestContext&)>;
+// Answers a request whatever its host, before any tenant is looked up (/healthz, /metrics):
+// returns false when the request isn't one of its own, else sets `route_name` (the metrics
+// label) and the response.
+using NetworkHandler =
+    std::function<bool(const HttpRequest& req, HttpResponse& res, std::string& route_name)>;
 
 // A route: method + pattern with {name} segments. `plugin` is empty for core routes; a plugin
 // route only matches on tenants that enabled that plugin.
@@ -37,8 +44,19 @@ public:
                      const std::function<bool(const std::string&)>& enabled) const;
     const std::vector<Route>& routes() const { return routes_; }
 
+    // Network handlers are asked in registration order, before tenant routes.
+    void addNetworkHandler(NetworkHandler handler) { network_.push_back(std::move(handler)); }
+    // True when a network handler answered the request.
+    bool handleNetwork(const HttpRequest& req, HttpResponse& res, std::string& route_name) const {
+        for (const auto& h : network_)
+            if (h(req, res, route_name))
+                return true;
+        return false;
+    }
+
 private:
     std::vector<Route> routes_;
+    std::vector<NetworkHandler> network_;
 };
 
 }  // namespace agora
