@@ -82,6 +82,56 @@ size_t headEnd(std::string_view buf) {
                     crlf == std::string_view::npos ? crlf : crlf + 3);
 }
 
+// "METHOD TARGET HTTP/1.x" into `head`.
+ParseError parseRequestLine(std::string_view line, const HeadLimits& limits, RequestHead& head) {
+    auto sp1 = line.find(' ');
+    auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
+        return {400, "malformed request line"};
+    auto method = line.substr(0, sp1);
+    auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    auto version = line.substr(sp2 + 1);
+    if (!isToken(method))
+        return {400, "malformed request method"};
+    if (target.size() > limits.max_target_bytes)
+        return {414, "request target too long"};
+    if (target.empty() || target[0] != '/' ||
+        !std::all_of(target.begin(), target.end(), [](char c) {
+            auto u = static_cast<unsigned char>(c);
+            return u > 0x20 && u < 0x7f;
+        }))
+        return {400, "malformed request target"};
+    if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
+        !std::isdigit(static_cast<unsigned char>(version[5])) ||
+        !std::isdigit(static_cast<unsigned char>(version[7])))
+        return {400, "malformed HTTP version"};
+    if (version[5] != '1')
+        return {505, "HTTP version not supported"};
+    head.method = std::string(method);
+    head.target = std::string(target);
+    head.minor_version = version[7] - '0';
+    return {};
+}
+
+// One "Name: value" line (not blank) into `head`.
+ParseError parseHeaderField(std::string_view line, const HeadLimits& limits, RequestHead& head) {
+    if (line[0] == ' ' || line[0] == '\t')
+        return {400, "obsolete header line folding"};
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || !isToken(line.substr(0, colon)))
+        return {400, "malformed header field"};
+    auto value = trimOws(line.substr(colon + 1));
+    for (char c : value) {
+        auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && u != '\t') || u == 0x7f)
+            return {400, "control character in a header value"};
+    }
+    if (head.headers.size() >= limits.max_headers)
+        return {431, "too many header fields"};
+    head.headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
+    return {};
+}
+
 }  // namespace
 
 std::string_view RequestHead::header(std::string_view lower_name) const {
@@ -130,50 +180,14 @@ HeadParse parseRequestHead(std::string_view buf, const HeadLimits& limits) {
             return fail(400, "bare carriage return in the request head");
         if (first) {
             first = false;
-            auto sp1 = line.find(' ');
-            auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-            if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
-                return fail(400, "malformed request line");
-            auto method = line.substr(0, sp1);
-            auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-            auto version = line.substr(sp2 + 1);
-            if (!isToken(method))
-                return fail(400, "malformed request method");
-            if (target.size() > limits.max_target_bytes)
-                return fail(414, "request target too long");
-            if (target.empty() || target[0] != '/' ||
-                !std::all_of(target.begin(), target.end(), [](char c) {
-                    auto u = static_cast<unsigned char>(c);
-                    return u > 0x20 && u < 0x7f;
-                }))
-                return fail(400, "malformed request target");
-            if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
-                !std::isdigit(static_cast<unsigned char>(version[5])) ||
-                !std::isdigit(static_cast<unsigned char>(version[7])))
-                return fail(400, "malformed HTTP version");
-            if (version[5] != '1')
-                return fail(505, "HTTP version not supported");
-            p.head.method = std::string(method);
-            p.head.target = std::string(target);
-            p.head.minor_version = version[7] - '0';
+            if (auto error = parseRequestLine(line, limits, p.head))
+                return fail(error.status, std::move(error.message));
             continue;
         }
         if (line.empty())
             break;  // the blank line that ends the head
-        if (line[0] == ' ' || line[0] == '\t')
-            return fail(400, "obsolete header line folding");
-        auto colon = line.find(':');
-        if (colon == std::string_view::npos || !isToken(line.substr(0, colon)))
-            return fail(400, "malformed header field");
-        auto value = trimOws(line.substr(colon + 1));
-        for (char c : value) {
-            auto u = static_cast<unsigned char>(c);
-            if ((u < 0x20 && u != '\t') || u == 0x7f)
-                return fail(400, "control character in a header value");
-        }
-        if (p.head.headers.size() >= limits.max_headers)
-            return fail(431, "too many header fields");
-        p.head.headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
+        if (auto error = parseHeaderField(line, limits, p.head))
+            return fail(error.status, std::move(error.message));
     }
     // Every community is chosen by host name: a request without exactly one says nothing.
     if (p.head.count("host") != 1 || trimOws(p.head.header("host")).empty())
