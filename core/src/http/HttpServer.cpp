@@ -217,10 +217,7 @@ private:
         using S = Connection::State;
         if (c.state == S::Idle) {
             if (c.in.empty()) {
-                if (c.read_eof)
-                    close(c);
-                else
-                    updateInterest(c);
+                waitForMore(c);
                 return;
             }
             auto now = Clock::now();
@@ -231,10 +228,7 @@ private:
         if (c.state == S::Head) {
             auto p = parseRequestHead(c.in, limits_.head);
             if (p.status == HeadParse::Status::Incomplete) {
-                if (c.read_eof)
-                    close(c);
-                else
-                    updateInterest(c);
+                waitForMore(c);
                 return;
             }
             if (p.status == HeadParse::Status::Invalid) {
@@ -283,6 +277,7 @@ private:
         }
     }
 
+    // Waits for the client's next bytes (sending what is pending first), or closes at its EOF.
     void waitForMore(Connection& c) {
         if (c.read_eof) {
             close(c);
