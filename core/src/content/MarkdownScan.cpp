@@ -122,16 +122,20 @@ std::optional<MarkdownRefusal> scanAutolinks(std::string_view text, const Markdo
     return std::nullopt;
 }
 
-}  // namespace
+// The line starting at `pos` without its ending (cmark's line endings: \n, \r\n and a lone
+// \r); `next` is set to where the following line starts.
+std::string_view lineAt(std::string_view text, size_t pos, size_t& next) {
+    size_t end = pos;
+    while (end < text.size() && text[end] != '\n' && text[end] != '\r')
+        ++end;
+    next = end;
+    if (next < text.size())
+        next += (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? 2 : 1;
+    return text.substr(pos, end - pos);
+}
 
-std::optional<MarkdownRefusal> scanMarkdown(std::string_view text, const MarkdownLimits& l) {
-    if (text.size() > l.max_source_bytes)
-        return refuse("source_bytes", "the text is longer than " +
-                                          number(static_cast<int64_t>(l.max_source_bytes)) +
-                                          " bytes");
-    if (auto r = scanAutolinks(text, l))
-        return r;
-
+// Nesting and tables, block by block (a block: the lines since the last blank one).
+std::optional<MarkdownRefusal> scanBlocks(std::string_view text, const MarkdownLimits& l) {
     // The current block: lines since the last blank one.
     size_t block_start = 0;
     int block_max_pipes = 0;
@@ -140,15 +144,8 @@ std::optional<MarkdownRefusal> scanMarkdown(std::string_view text, const Markdow
 
     size_t pos = 0;
     while (pos < text.size()) {
-        // cmark's line endings: \n, \r\n and a lone \r.
-        size_t end = pos;
-        while (end < text.size() && text[end] != '\n' && text[end] != '\r')
-            ++end;
-        std::string_view line = text.substr(pos, end - pos);
-        size_t next = end;
-        if (next < text.size())
-            next +=
-                (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? 2 : 1;
+        size_t next = 0;
+        std::string_view line = lineAt(text, pos, next);
 
         bool blank = std::all_of(line.begin(), line.end(), isSpaceOrTab);
         if (blank) {
@@ -205,6 +202,18 @@ std::optional<MarkdownRefusal> scanMarkdown(std::string_view text, const Markdow
         pos = next;
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<MarkdownRefusal> scanMarkdown(std::string_view text, const MarkdownLimits& l) {
+    if (text.size() > l.max_source_bytes)
+        return refuse("source_bytes", "the text is longer than " +
+                                          number(static_cast<int64_t>(l.max_source_bytes)) +
+                                          " bytes");
+    if (auto r = scanAutolinks(text, l))
+        return r;
+    return scanBlocks(text, l);
 }
 
 }  // namespace agora
