@@ -99,6 +99,109 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     return id;
 }
 
+namespace {
+
+bool applyNameAndTheme(db::PgConnection& c, const TenantSummary& existing, const TenantFile& spec,
+                       std::optional<int64_t> actor) {
+    if (existing.name == spec.name && existing.theme == spec.theme)
+        return false;
+    c.q("UPDATE network.tenants SET name = $2, theme = $3, updated_at = now() WHERE id = $1",
+        existing.id, spec.name, spec.theme);
+    auditLog(c, existing.id, actor, "tenant.update", spec.slug,
+             json{{"name", existing.name}, {"theme", existing.theme}},
+             json{{"name", spec.name}, {"theme", spec.theme}});
+    return true;
+}
+
+bool applyHosts(db::PgConnection& c, const TenantSummary& existing, const TenantFile& spec,
+                std::optional<int64_t> actor) {
+    int64_t id = existing.id;
+    std::set<std::string> want_hosts(spec.hosts.begin(), spec.hosts.end());
+    std::set<std::string> have_hosts(existing.hosts.begin(), existing.hosts.end());
+    if (want_hosts == have_hosts)
+        return false;
+    for (const auto& h : have_hosts)
+        if (!want_hosts.count(h))
+            c.q("DELETE FROM network.hosts WHERE host = $1", h);
+    for (const auto& h : want_hosts) {
+        if (have_hosts.count(h))
+            continue;
+        try {
+            c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
+        } catch (const db::PgError& e) {
+            if (e.uniqueViolation())
+                throw Error::conflict("host_taken", "host " + h + " is already served");
+            throw;
+        }
+    }
+    auditLog(c, id, actor, "tenant.hosts", spec.slug, existing.hosts, spec.hosts);
+    return true;
+}
+
+}  // namespace
+
+bool TenantService::applyPlugins(db::PgConnection& c, const TenantSummary& existing,
+                                 const TenantFile& spec, std::optional<int64_t> actor) {
+    int64_t id = existing.id;
+    std::set<std::string> want_plugins(spec.plugins.begin(), spec.plugins.end());
+    std::set<std::string> have_plugins(existing.plugins.begin(), existing.plugins.end());
+    if (want_plugins == have_plugins)
+        return false;
+    c.q("UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
+        "WHERE tenant_id = $1",
+        id);
+    for (const auto& p : want_plugins)
+        c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin, enabled) VALUES ($1, $2, "
+            "true) ON CONFLICT (tenant_id, plugin) DO UPDATE SET enabled = true, changed_at = "
+            "now()",
+            id, p);
+    auditLog(c, id, actor, "tenant.plugins", spec.slug, existing.plugins, spec.plugins);
+    if (app_.plugins().loaded()) {
+        Tenant current;
+        current.id = id;
+        current.slug = spec.slug;
+        current.name = spec.name;
+        current.schema = existing.schema;
+        current.plugins = want_plugins;
+        if (auto t = app_.directory().byId(id))
+            current.staging_of = t->staging_of;
+        PluginService plugins(app_);
+        for (const auto& p : want_plugins)
+            if (!have_plugins.count(p))
+                plugins.runEnableHooks(c, current, p);
+    }
+    c.q("SELECT pg_notify($1, $2)", std::string(kCacheChannel), std::to_string(id));
+    return true;
+}
+
+bool TenantService::applySettings(db::PgConnection& c, const TenantSummary& existing,
+                                  const TenantFile& spec, std::optional<int64_t> actor) {
+    int64_t id = existing.id;
+    bool changed = false;
+    // Settings are declarative: what the file doesn't name goes back to the default.
+    for (const auto& [k, v] : existing.settings) {
+        if (!spec.settings.count(k)) {
+            c.q("DELETE FROM network.settings WHERE tenant_id = $1 AND key = $2", id, k);
+            auditLog(c, id, actor, "setting.inherit", k, v, nullptr);
+            changed = true;
+        }
+    }
+    for (const auto& [k, v] : spec.settings) {
+        json value = app_.settings().validate(k, v);
+        auto it = existing.settings.find(k);
+        if (it != existing.settings.end() && it->second == value)
+            continue;
+        c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) VALUES ($1, $2, "
+            "$3::jsonb, $4) ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, "
+            "updated_by = excluded.updated_by, updated_at = now()",
+            id, k, value.dump(), actor);
+        auditLog(c, id, actor, "setting.set", k,
+                 it == existing.settings.end() ? json(nullptr) : it->second, value);
+        changed = true;
+    }
+    return changed;
+}
+
 bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) {
     auto existing = show(spec.slug);
     if (!existing) {
@@ -112,90 +215,17 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
     auto& c = *lease;
     // An existing tenant's pending core steps go through `agora migrate apply` (rehearsal gate,
     // lock timeouts, shadow rewrites), never through a tenant file.
-    PluginService plugins(app_);
-    if (app_.plugins().loaded())
+    if (app_.plugins().loaded()) {
+        PluginService plugins(app_);
         for (const auto& p : spec.plugins)
             plugins.migrate(c, existing->schema, p);
+    }
     db::Transaction tx(c);
-    int64_t id = existing->id;
-    bool changed = false;
-    if (existing->name != spec.name || existing->theme != spec.theme) {
-        c.q("UPDATE network.tenants SET name = $2, theme = $3, updated_at = now() WHERE id = $1",
-            id, spec.name, spec.theme);
-        auditLog(c, id, actor, "tenant.update", spec.slug,
-                 json{{"name", existing->name}, {"theme", existing->theme}},
-                 json{{"name", spec.name}, {"theme", spec.theme}});
-        changed = true;
-    }
-    std::set<std::string> want_hosts(spec.hosts.begin(), spec.hosts.end());
-    std::set<std::string> have_hosts(existing->hosts.begin(), existing->hosts.end());
-    if (want_hosts != have_hosts) {
-        for (const auto& h : have_hosts)
-            if (!want_hosts.count(h))
-                c.q("DELETE FROM network.hosts WHERE host = $1", h);
-        for (const auto& h : want_hosts) {
-            if (have_hosts.count(h))
-                continue;
-            try {
-                c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
-            } catch (const db::PgError& e) {
-                if (e.uniqueViolation())
-                    throw Error::conflict("host_taken", "host " + h + " is already served");
-                throw;
-            }
-        }
-        auditLog(c, id, actor, "tenant.hosts", spec.slug, existing->hosts, spec.hosts);
-        changed = true;
-    }
-    std::set<std::string> want_plugins(spec.plugins.begin(), spec.plugins.end());
-    std::set<std::string> have_plugins(existing->plugins.begin(), existing->plugins.end());
-    if (want_plugins != have_plugins) {
-        c.q("UPDATE network.tenant_plugins SET enabled = false, changed_at = now() "
-            "WHERE tenant_id = $1",
-            id);
-        for (const auto& p : want_plugins)
-            c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin, enabled) VALUES ($1, $2, "
-                "true) ON CONFLICT (tenant_id, plugin) DO UPDATE SET enabled = true, changed_at = "
-                "now()",
-                id, p);
-        auditLog(c, id, actor, "tenant.plugins", spec.slug, existing->plugins, spec.plugins);
-        if (app_.plugins().loaded()) {
-            Tenant current;
-            current.id = id;
-            current.slug = spec.slug;
-            current.name = spec.name;
-            current.schema = existing->schema;
-            current.plugins = want_plugins;
-            if (auto t = app_.directory().byId(id))
-                current.staging_of = t->staging_of;
-            for (const auto& p : want_plugins)
-                if (!have_plugins.count(p))
-                    plugins.runEnableHooks(c, current, p);
-        }
-        c.q("SELECT pg_notify($1, $2)", std::string(kCacheChannel), std::to_string(id));
-        changed = true;
-    }
-    // Settings are declarative: what the file doesn't name goes back to the default.
-    for (const auto& [k, v] : existing->settings) {
-        if (!spec.settings.count(k)) {
-            c.q("DELETE FROM network.settings WHERE tenant_id = $1 AND key = $2", id, k);
-            auditLog(c, id, actor, "setting.inherit", k, v, nullptr);
-            changed = true;
-        }
-    }
-    for (const auto& [k, v] : spec.settings) {
-        json value = app_.settings().validate(k, v);
-        auto it = existing->settings.find(k);
-        if (it != existing->settings.end() && it->second == value)
-            continue;
-        c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) VALUES ($1, $2, "
-            "$3::jsonb, $4) ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, "
-            "updated_by = excluded.updated_by, updated_at = now()",
-            id, k, value.dump(), actor);
-        auditLog(c, id, actor, "setting.set", k,
-                 it == existing->settings.end() ? json(nullptr) : it->second, value);
-        changed = true;
-    }
+    // Every phase runs, in this order (no short-circuit): each may change something.
+    bool changed = applyNameAndTheme(c, *existing, spec, actor);
+    changed = applyHosts(c, *existing, spec, actor) || changed;
+    changed = applyPlugins(c, *existing, spec, actor) || changed;
+    changed = applySettings(c, *existing, spec, actor) || changed;
     if (changed)
         c.exec(std::string("NOTIFY ") + kDirectoryChannel);
     tx.commit();

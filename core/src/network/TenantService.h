@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/App.h"
+#include "db/PgConnection.h"
 #include "tenancy/TenantFile.h"
 
 namespace agora {
@@ -45,8 +46,13 @@ public:
 private:
     void validateSettings(const TenantFile& spec);
     void validatePlugins(const TenantFile& spec);
+    // apply()'s phases on an existing tenant, inside its transaction; true when they changed
+    // something.
+    bool applyPlugins(db::PgConnection& c, const TenantSummary& existing, const TenantFile& spec,
+                      std::optional<int64_t> actor);
+    bool applySettings(db::PgConnection& c, const TenantSummary& existing, const TenantFile& spec,
+                       std::optional<int64_t> actor);
     App& app_;
 };
-
 
 }  // namespace agora
