@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : 'x';
     f.name = "Plugin SQL bench";
     f.hosts = {f.slug + ".bench.test"};
-    agora::TenantService(app).add(f);
+    agora::TenantService(app, app.plugins()).add(f);
     auto schema = agora::tenantSchemaFor(f.slug);
     auto role = agora::TenantRoles::roleFor(schema);
 

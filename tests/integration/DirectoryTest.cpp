@@ -26,7 +26,7 @@ TEST_F(DirectoryTest, TenantAddedByAnotherProcessIsServedWithoutRestart) {
     // A second App with its own connections and no HTTP server: what `agora tenant add`
     // run from a shell next to the running server does.
     App cli(Config::load(), 2);
-    TenantService(cli).add(spec);
+    TenantService(cli, cli.plugins()).add(spec);
     auto committed = std::chrono::steady_clock::now();
 
     HttpResult page;
@@ -48,7 +48,7 @@ TEST_F(DirectoryTest, TenantAddedByAnotherProcessIsServedWithoutRestart) {
     // A later change from the same outside process (a new tagline) is followed too.
     auto changed = spec;
     changed.settings = {{"site.tagline", "Tagline " + TestServer::uniqueSuffix()}};
-    TenantService(cli).apply(changed);
+    TenantService(cli, cli.plugins()).apply(changed);
     bool followed = TestServer::waitFor(
         [&] {
             page = c.get("/login");

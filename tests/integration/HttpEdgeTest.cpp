@@ -22,8 +22,8 @@ protected:
     // A server of its own on the shared App, with limits small enough to reach in a test.
     std::unique_ptr<HttpServer> edge(ServerLimits limits, int workers = 2,
                                      AddressSet trusted = {}) {
-        auto s =
-            std::make_unique<HttpServer>(server().app(), 0, workers, limits, std::move(trusted));
+        auto s = std::make_unique<HttpServer>(server().app(), server().app().router(), 0, workers,
+                                              limits, std::move(trusted));
         s->start();
         return s;
     }

@@ -86,7 +86,7 @@ TEST_F(RedisAuthTest, AServerWithAWrongRedisPasswordAnswersFromPostgres) {
     App app(config, 4, DbRole::Application);
     app.prepareServing();
     app.directory().reload();
-    HttpServer http(app, 0, 2);
+    HttpServer http(app, app.router(), 0, 2);
     http.start();
     HttpClient c(http.port(), t.host);
 

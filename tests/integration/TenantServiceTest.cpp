@@ -36,7 +36,7 @@ void expectSameFile(const TenantFile& want, const TenantFile& got) {
 
 TEST_F(TenantServiceTest, AddApplyExportRoundTrip) {
     auto& s = server();
-    TenantService svc(s.app());
+    TenantService svc(s.app(), s.app().plugins());
     auto spec = TestServer::tenantFile("rt");
     spec.settings = {{"site.tagline", "First tagline"}, {"limits.title_min", 20}};
     int64_t id = svc.add(spec);
@@ -113,7 +113,7 @@ TEST_F(TenantServiceTest, ApplyWithUnknownSettingNamesItAndWritesNothing) {
                        "\"site.taglien\" = \"typo\"\n";
     auto file = TenantFile::parse(toml, t.slug + ".toml");
     try {
-        TenantService(s.app()).apply(file);
+        TenantService(s.app(), s.app().plugins()).apply(file);
         FAIL() << "apply accepted an unknown setting";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorCode::Invalid);
@@ -133,7 +133,7 @@ TEST_F(TenantServiceTest, AddWithUnknownSettingCreatesNothing) {
     auto spec = TestServer::tenantFile("unk");
     spec.settings = {{"site.tagline", "fine"}, {"limits.no_such_limit", 3}};
     try {
-        TenantService(s.app()).add(spec);
+        TenantService(s.app(), s.app().plugins()).add(spec);
         FAIL() << "add accepted an unknown setting";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorCode::Invalid);
@@ -156,7 +156,7 @@ TEST_F(TenantServiceTest, AddRefusesATakenHostWithoutWriting) {
     auto spec = TestServer::tenantFile("host");
     spec.hosts = {first.host};
     try {
-        TenantService(s.app()).add(spec);
+        TenantService(s.app(), s.app().plugins()).add(spec);
         FAIL() << "a second tenant was given a host that is already served";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorCode::Conflict);

@@ -27,7 +27,7 @@ int demoSeed(const Args&) {
     // Plugins loaded so the demo content feeds them (ability counters) like live activity.
     app.prepareServing();
     app.directory().reload();
-    TenantService tenants(app);
+    TenantService tenants(app, app.plugins());
     std::vector<DemoUser> users = {
         {"alice",
          "Alice Admin",

@@ -1,8 +1,8 @@
 #include "cli/DemoContent.h"
 
 #include "accounts/AccountService.h"
+#include "accounts/TenantSession.h"
 #include "content/PostService.h"
-#include "http/RequestContext.h"
 
 namespace agora::cli {
 
@@ -123,14 +123,11 @@ int seedDemoContent(App& app, const Tenant& tenant) {
     }
     int created = 0;
     auto as = [&](const std::string& username, const auto& fn) {
-        HttpRequest req;
-        req.method = "CLI";
-        HttpResponse res;
-        RequestContext ctx(app, req, res, app.directory().bySlug(tenant.slug), "demo-seed");
-        ctx.setViewer(viewerFor(ctx.db(), tenant, username));
-        if (!ctx.viewer().signedIn())
+        TenantSession session(app.pool(), app.settings(), app.directory().bySlug(tenant.slug));
+        session.setViewer(viewerFor(session.db(), tenant, username));
+        if (!session.viewer().signedIn())
             return;
-        PostService service(ctx);
+        PostService service(session, app.content());
         fn(service);
     };
     for (const auto& q : content) {

@@ -114,7 +114,7 @@ int pluginToggle(const Args& args, bool enable) {
     auto tenant = app.directory().bySlug(slug);
     if (!tenant)
         throw Error::notFound("no tenant " + slug);
-    PluginService service(app);
+    PluginService service(app, app.plugins());
     bool changed = enable ? service.enable(*tenant, name, std::nullopt)
                           : service.disable(*tenant, name, std::nullopt);
     std::cout << name << " " << (changed ? "" : "was already ") << (enable ? "enabled" : "disabled")

@@ -32,7 +32,7 @@ int serve(const Args& args) {
     app.prepareServing();
     app.directory().reload();
     app.directory().startListening(config.database_url);
-    HttpServer server(app, port, workers);
+    HttpServer server(app, app.router(), port, workers);
     server.start();
     spdlog::info("agora serving {} communities on port {} with {} workers",
                  app.directory().all().size(), server.port(), workers);

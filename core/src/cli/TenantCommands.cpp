@@ -40,7 +40,7 @@ int tenantAdd(const Args& args) {
     // Plugin names are checked against what is installed, and their migrations run.
     app.loadPlugins();
     auto start = std::chrono::steady_clock::now();
-    int64_t id = TenantService(app).add(f);
+    int64_t id = TenantService(app, app.plugins()).add(f);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - start)
                   .count();
@@ -65,7 +65,7 @@ int tenantApply(const Args& args) {
     // Plugins register settings ([abilities.*]) and bring migrations: load them first.
     app.loadPlugins();
     app.directory().reload();
-    TenantService service(app);
+    TenantService service(app, app.plugins());
     // Parents before their staging copies.
     std::stable_sort(files.begin(), files.end(), [](const TenantFile& a, const TenantFile& b) {
         return !a.staging_of && b.staging_of;
@@ -79,7 +79,7 @@ int tenantApply(const Args& args) {
 
 int tenantList(const Args& args) {
     App app(Config::load(), 2);
-    auto tenants = TenantService(app).list();
+    auto tenants = TenantService(app, app.plugins()).list();
     if (args.has("json")) {
         json out = json::array();
         for (const auto& t : tenants)
@@ -100,7 +100,7 @@ int tenantList(const Args& args) {
 
 int tenantShow(const Args& args) {
     App app(Config::load(), 2);
-    auto t = TenantService(app).show(args.pos(0, "SLUG"));
+    auto t = TenantService(app, app.plugins()).show(args.pos(0, "SLUG"));
     if (!t)
         throw Error::notFound("no tenant " + args.pos(0, "SLUG"));
     if (args.has("json")) {
@@ -126,7 +126,7 @@ int tenantShow(const Args& args) {
 
 int tenantExport(const Args& args) {
     App app(Config::load(), 2);
-    std::cout << TenantService(app).exportFile(args.pos(0, "SLUG")).toToml();
+    std::cout << TenantService(app, app.plugins()).exportFile(args.pos(0, "SLUG")).toToml();
     return 0;
 }
 

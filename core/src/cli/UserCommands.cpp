@@ -38,7 +38,7 @@ int memberRole(const Args& args) {
     auto username = args.pos(1, "USERNAME");
     auto role = args.pos(2, "ROLE (admin|moderator|member)");
     App app(Config::load(), 2);
-    TenantService(app).setRole(slug, username, role);
+    TenantService(app, app.plugins()).setRole(slug, username, role);
     std::cout << username << " is now " << role << " on " << slug << "\n";
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "content/PostService.h"
 #include "util/Error.h"
+#include "util/PercentDecode.h"
 #include "util/TextDiff.h"
 
 namespace agora {
@@ -56,15 +57,18 @@ json postJson(const db::PgResult& r, int i, bool with_body) {
 
 }  // namespace
 
-ListQuery PostQueries::listQuery(RequestContext& ctx) {
+ListQuery ListQuery::parse(const std::map<std::string, std::string>& params) {
+    auto param = [&](const std::string& name, const std::string& fallback = "") {
+        auto it = params.find(name);
+        return it == params.end() ? fallback : it->second;
+    };
     ListQuery q;
-    const auto& req = ctx.req();
-    q.sort = req.param("sort", "activity");
+    q.sort = param("sort", "activity");
     if (q.sort != "activity" && q.sort != "newest" && q.sort != "score")
         throw Error::invalid("sort", "sort must be activity, newest or score");
-    q.tag = req.param("tag");
+    q.tag = param("tag");
     auto num = [&](const std::string& name, int64_t fallback) -> int64_t {
-        auto v = req.param(name);
+        auto v = param(name);
         if (v.empty())
             return fallback;
         if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
@@ -84,14 +88,13 @@ bool PostQueries::canSeeDeleted(int64_t author_id) {
     PostFacts f;
     f.author_id = author_id;
     f.deleted = true;
-    return ctx_.app()
-        .permissions()
-        .decide(ctx_.db(), ctx_.tenant(), ctx_.viewer(), Action::ViewDeleted, &f)
+    return permissions_
+        .decide(session_.db(), session_.tenant(), session_.viewer(), Action::ViewDeleted, &f)
         .allowed;
 }
 
 json PostQueries::listQuestions(const ListQuery& q) {
-    auto& c = ctx_.db();
+    auto& c = session_.db();
     std::string order = q.sort == "newest"  ? "p.created_at DESC"
                         : q.sort == "score" ? "p.score DESC, p.id DESC"
                                             : "p.last_activity_at DESC";
@@ -122,7 +125,7 @@ json PostQueries::listQuestions(const ListQuery& q) {
 }
 
 json PostQueries::question(int64_t id) {
-    auto& c = ctx_.db();
+    auto& c = session_.db();
     // Question and answers in one statement, comments in a second, the viewer's votes in a
     // third: three queries for any thread size.
     auto rows = c.q(std::string("SELECT ") + kPostColumns + kPostJoins +
@@ -140,7 +143,7 @@ json PostQueries::question(int64_t id) {
     for (int i = 1; i < rows.rows(); ++i) {
         json a = postJson(rows, i, true);
         if (a["deleted"].get<bool>() && !mod_view &&
-            a["author"]["id"].get<int64_t>() != ctx_.viewer().account_id)
+            a["author"]["id"].get<int64_t>() != session_.viewer().account_id)
             continue;
         a["comments"] = json::array();
         answers.push_back(std::move(a));
@@ -167,7 +170,7 @@ json PostQueries::question(int64_t id) {
              {"created_at", comments.str(i, 3)},
              {"author", {{"id", comments.i64(i, 4)}, {"display_name", comments.str(i, 5)}}}});
     }
-    const auto& v = ctx_.viewer();
+    const auto& v = session_.viewer();
     if (v.signedIn()) {
         auto votes =
             c.q("SELECT post_id, value FROM votes WHERE member_id = $2 AND post_id IN "
@@ -183,7 +186,7 @@ json PostQueries::question(int64_t id) {
 
 json PostQueries::post(int64_t id) {
     auto rows =
-        ctx_.db().q(std::string("SELECT ") + kPostColumns + kPostJoins + "WHERE p.id = $1", id);
+        session_.db().q(std::string("SELECT ") + kPostColumns + kPostJoins + "WHERE p.id = $1", id);
     if (rows.empty())
         throw Error::notFound("no post " + std::to_string(id));
     json p = postJson(rows, 0, true);
@@ -194,7 +197,7 @@ json PostQueries::post(int64_t id) {
 
 json PostQueries::history(int64_t id) {
     json p = post(id);
-    auto r = ctx_.db().q(
+    auto r = session_.db().q(
         "SELECT r.number, r.title, r.body_md, array_to_json(r.tags)::text, r.comment, "
         ISO("r.created_at") ", r.editor_id, m.display_name, r.reviewer_id, rm.display_name "
         "FROM revisions r JOIN members m ON m.id = r.editor_id "
@@ -231,7 +234,7 @@ json PostQueries::history(int64_t id) {
 }
 
 json PostQueries::member(int64_t id) {
-    auto r = ctx_.db().q(
+    auto r = session_.db().q(
         "SELECT id, username, display_name, role, " ISO("joined_at") ", question_count, "
         "answer_count, good_posts, bad_posts, post_score FROM members WHERE id = $1",
         id);
@@ -246,12 +249,12 @@ json PostQueries::member(int64_t id) {
 
 json PostQueries::memberPosts(int64_t id, int64_t page, int64_t per_page) {
     bool all = canSeeDeleted(id);
-    auto rows = ctx_.db().q(std::string("SELECT ") + kPostColumns + ", q.title AS question_title" +
-                                kPostJoins +
-                                "LEFT JOIN posts q ON q.id = p.parent_id "
-                                "WHERE p.author_id = $1 AND ($4 OR p.deleted_at IS NULL) "
-                                "ORDER BY p.created_at DESC LIMIT $2 OFFSET $3",
-                            id, per_page, (page - 1) * per_page, all);
+    auto rows = session_.db().q(std::string("SELECT ") + kPostColumns +
+                                    ", q.title AS question_title" + kPostJoins +
+                                    "LEFT JOIN posts q ON q.id = p.parent_id "
+                                    "WHERE p.author_id = $1 AND ($4 OR p.deleted_at IS NULL) "
+                                    "ORDER BY p.created_at DESC LIMIT $2 OFFSET $3",
+                                id, per_page, (page - 1) * per_page, all);
     json items = json::array();
     for (int i = 0; i < rows.rows(); ++i) {
         json p = postJson(rows, i, false);
@@ -267,7 +270,7 @@ json PostQueries::memberPosts(int64_t id, int64_t page, int64_t per_page) {
 }
 
 json PostQueries::comment(int64_t id) {
-    auto r = ctx_.db().q(
+    auto r = session_.db().q(
         "SELECT c.id, c.post_id, c.body_md, c.body_html, " ISO("c.created_at") ", c.author_id, "
         "m.display_name FROM comments c JOIN members m ON m.id = c.author_id "
         "WHERE c.id = $1 AND c.deleted_at IS NULL",
@@ -283,11 +286,11 @@ json PostQueries::comment(int64_t id) {
 }
 
 json PostQueries::tags(int64_t page, int64_t per_page) {
-    auto r = ctx_.db().q(
+    auto r = session_.db().q(
         "SELECT name, question_count FROM tags WHERE question_count > 0 "
         "ORDER BY question_count DESC, name LIMIT $1 OFFSET $2",
         per_page, (page - 1) * per_page);
-    auto total = ctx_.db().q("SELECT count(*) FROM tags WHERE question_count > 0");
+    auto total = session_.db().q("SELECT count(*) FROM tags WHERE question_count > 0");
     json items = json::array();
     for (int i = 0; i < r.rows(); ++i)
         items.push_back({{"name", r.str(i, 0)},
@@ -298,7 +301,7 @@ json PostQueries::tags(int64_t page, int64_t per_page) {
 
 json PostQueries::closeReasons() {
     auto r =
-        ctx_.db().q("SELECT id, name, description FROM close_reasons WHERE active ORDER BY id");
+        session_.db().q("SELECT id, name, description FROM close_reasons WHERE active ORDER BY id");
     json items = json::array();
     for (int i = 0; i < r.rows(); ++i)
         items.push_back({{"id", r.i64(i, 0)}, {"name", r.str(i, 1)}, {"description", r.str(i, 2)}});

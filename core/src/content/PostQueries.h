@@ -1,9 +1,11 @@
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "http/RequestContext.h"
+#include "accounts/TenantSession.h"
+#include "content/PermissionService.h"
 
 namespace agora {
 
@@ -14,15 +16,18 @@ struct ListQuery {
     std::string tag;
     int64_t page = 1;
     int64_t per_page = 30;
+
+    // From query parameters, validated: 422 naming the parameter that is out of range.
+    static ListQuery parse(const std::map<std::string, std::string>& params);
 };
 
 // Reads for pages and the API. Each function issues a fixed number of statements, whatever
 // the number of answers or comments (no N+1): pages stay fast on big threads.
 class PostQueries {
 public:
-    explicit PostQueries(RequestContext& ctx) : ctx_(ctx) {}
+    PostQueries(TenantSession& session, PermissionService& permissions)
+        : session_(session), permissions_(permissions) {}
 
-    static ListQuery listQuery(RequestContext& ctx);
     json listQuestions(const ListQuery& q);
     // The question with answers (by score) and every comment; 404 when absent or hidden.
     json question(int64_t id);
@@ -36,7 +41,8 @@ public:
 
 private:
     bool canSeeDeleted(int64_t author_id);
-    RequestContext& ctx_;
+    TenantSession& session_;
+    PermissionService& permissions_;
 };
 
 }  // namespace agora

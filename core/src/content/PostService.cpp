@@ -63,14 +63,14 @@ int postClass(int64_t up, int64_t down) {
 void PostService::commit(db::Transaction& tx) {
     // Every server drops this tenant's cached pages when the change commits (NOTIFY is
     // delivered at commit); this server does it right away.
-    ctx_.db().q("SELECT pg_notify('agora_cache', $1)", std::to_string(ctx_.tenant().id));
+    session_.db().q("SELECT pg_notify('agora_cache', $1)", std::to_string(session_.tenant().id));
     tx.commit();
-    ctx_.app().pageCache().invalidateTenant(ctx_.tenant().id);
+    services_.page_cache.invalidateTenant(session_.tenant().id);
 }
 
 std::vector<std::string> PostService::normaliseTags(const std::vector<std::string>& raw) const {
     static const std::regex tag_re("^[a-z0-9][a-z0-9+#.-]*$");
-    auto s = ctx_.settings();
+    auto s = session_.settings();
     std::vector<std::string> out;
     std::set<std::string> seen;
     for (const auto& item : raw) {
@@ -107,7 +107,7 @@ std::vector<std::string> PostService::normaliseTags(const std::vector<std::strin
 
 void PostService::checkLength(const std::string& field, const std::string& what,
                               const std::string& text, const std::string& limit) const {
-    auto s = ctx_.settings();
+    auto s = session_.settings();
     auto n = static_cast<int64_t>(charCount(text));
     int64_t min = s.integer("limits." + limit + "_min"),
             max = s.integer("limits." + limit + "_max");
@@ -128,55 +128,56 @@ void PostService::validateBody(const std::string& body) const {
 }
 
 void PostService::validateBodyMax(const std::string& body) const {
-    int64_t max = ctx_.settings().integer("limits.body_max");
+    int64_t max = session_.settings().integer("limits.body_max");
     if (static_cast<int64_t>(charCount(body)) > max)
         throw Error::invalid("body", "body must be at most " + std::to_string(max) + " characters");
 }
 
 std::string PostService::preview(const std::string& body) {
-    const auto& v = ctx_.requireViewer();
-    int64_t limit = ctx_.settings().integer("rate_limit.previews_per_minute");
-    auto& limiter = ctx_.app().rateLimiter();
+    const auto& v = session_.requireViewer();
+    int64_t limit = session_.settings().integer("rate_limit.previews_per_minute");
+    auto& limiter = services_.rate_limiter;
     // Per address too, at a multiple: one person with many accounts, not a shared office.
-    limiter.hitWindow(ctx_.tenant(), "m" + std::to_string(v.account_id), "previews", limit, 60);
-    limiter.hitWindow(ctx_.tenant(), "a" + ctx_.req().remote, "previews", limit * 4, 60);
+    limiter.hitWindow(session_.tenant(), "m" + std::to_string(v.account_id), "previews", limit, 60);
+    limiter.hitWindow(session_.tenant(), "a" + session_.address(), "previews", limit * 4, 60);
     validateBodyMax(body);
     return renderMarkdown(body);
 }
 
 void PostService::rateLimit(const std::string& action, const std::string& history_sql) {
-    const auto& v = ctx_.viewer();
+    const auto& v = session_.viewer();
     if (v.isModerator())
         return;
-    auto& perms = ctx_.app().permissions();
-    bool established = perms.ability(ctx_.db(), ctx_.tenant(), v, "unrestricted").granted;
+    auto& perms = services_.permissions;
+    bool established = perms.ability(session_.db(), session_.tenant(), v, "unrestricted").granted;
     std::string key = established ? "rate_limit." + action + "_per_day"
                                   : "rate_limit.new_user." + action + "_per_day";
     // Runs inside the writing transaction: the lock queues one member's concurrent requests for
     // the same action, and the action is recorded before COMMIT, so simultaneous requests can't
     // all pass the same check. A transaction that fails after this over-counts by one until the
     // window slides past it — erring on the side of the limit.
-    ctx_.db().q("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                "rl:" + std::to_string(ctx_.tenant().id) + ":" + action + ":" +
-                    std::to_string(v.account_id));
-    auto& limiter = ctx_.app().rateLimiter();
-    limiter.check(ctx_.db(), ctx_.tenant(), v.account_id, action, ctx_.settings().integer(key),
-                  history_sql);
-    limiter.record(ctx_.tenant(), v.account_id, action);
+    session_.db().q("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                    "rl:" + std::to_string(session_.tenant().id) + ":" + action + ":" +
+                        std::to_string(v.account_id));
+    auto& limiter = services_.rate_limiter;
+    limiter.check(session_.db(), session_.tenant(), v.account_id, action,
+                  session_.settings().integer(key), history_sql);
+    limiter.record(session_.tenant(), v.account_id, action);
 }
 
 void PostService::event(const std::string& name, json payload) {
-    ctx_.app().events().publish(ctx_.db(), ctx_.tenant(), Event{name, std::move(payload)});
+    services_.events.publish(session_.db(), session_.tenant(), Event{name, std::move(payload)});
 }
 
 PostFacts PostService::facts(int64_t post_id, bool for_update) {
-    auto r = ctx_.db().q(for_update ? "SELECT id, author_id, post_type, deleted_at IS NOT NULL, "
-                                      "closed_at IS NOT NULL, locked_at IS NOT NULL FROM posts "
-                                      "WHERE id = $1 FOR UPDATE"
-                                    : "SELECT id, author_id, post_type, deleted_at IS NOT NULL, "
-                                      "closed_at IS NOT NULL, locked_at IS NOT NULL FROM posts "
-                                      "WHERE id = $1",
-                         post_id);
+    auto r =
+        session_.db().q(for_update ? "SELECT id, author_id, post_type, deleted_at IS NOT NULL, "
+                                     "closed_at IS NOT NULL, locked_at IS NOT NULL FROM posts "
+                                     "WHERE id = $1 FOR UPDATE"
+                                   : "SELECT id, author_id, post_type, deleted_at IS NOT NULL, "
+                                     "closed_at IS NOT NULL, locked_at IS NOT NULL FROM posts "
+                                     "WHERE id = $1",
+                        post_id);
     if (r.empty())
         throw Error::notFound("no post " + std::to_string(post_id));
     PostFacts f;
@@ -187,16 +188,16 @@ PostFacts PostService::facts(int64_t post_id, bool for_update) {
     f.closed = r.boolean(0, 4);
     f.locked = r.boolean(0, 5);
     // Deleted posts don't exist for those who may not see them.
-    if (f.deleted && !ctx_.app()
-                          .permissions()
-                          .decide(ctx_.db(), ctx_.tenant(), ctx_.viewer(), Action::ViewDeleted, &f)
-                          .allowed)
+    if (f.deleted &&
+        !services_.permissions
+             .decide(session_.db(), session_.tenant(), session_.viewer(), Action::ViewDeleted, &f)
+             .allowed)
         throw Error::notFound("no post " + std::to_string(post_id));
     return f;
 }
 
 void PostService::addTags(int64_t post_id, const std::vector<std::string>& tags) {
-    auto& c = ctx_.db();
+    auto& c = session_.db();
     for (const auto& t : tags) {
         auto r =
             c.q("INSERT INTO tags (name, question_count) VALUES ($1, 1) ON CONFLICT (name) "
@@ -208,7 +209,7 @@ void PostService::addTags(int64_t post_id, const std::vector<std::string>& tags)
 }
 
 void PostService::removeTags(int64_t post_id, const std::vector<std::string>& tags) {
-    auto& c = ctx_.db();
+    auto& c = session_.db();
     for (const auto& t : tags) {
         c.q("WITH gone AS (DELETE FROM post_tags pt USING tags t WHERE pt.tag_id = t.id AND "
             "pt.post_id = $1 AND t.name = $2 RETURNING t.id) "
@@ -218,9 +219,9 @@ void PostService::removeTags(int64_t post_id, const std::vector<std::string>& ta
 }
 
 int64_t PostService::ask(const PostDraft& d) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Ask, nullptr);
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
+    services_.permissions.require(c, session_.tenant(), v, Action::Ask, nullptr);
     std::string title = trim(d.title.value_or(""));
     std::string body = d.body.value_or("");
     validateTitle(title);
@@ -253,8 +254,8 @@ int64_t PostService::ask(const PostDraft& d) {
 }
 
 int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
     std::string body = d.body.value_or("");
@@ -265,7 +266,7 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
     auto q = facts(question_id, true);
     if (!q.is_question)
         throw Error::notFound("no question " + std::to_string(question_id));
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Answer, &q);
+    services_.permissions.require(c, session_.tenant(), v, Action::Answer, &q);
     auto r =
         c.q("INSERT INTO posts (post_type, parent_id, author_id, last_activity_by, body_md, "
             "body_html) VALUES ('answer', $1, $2, $2, $3, $4) RETURNING id",
@@ -289,8 +290,8 @@ int64_t PostService::answer(int64_t question_id, const PostDraft& d) {
 }
 
 void PostService::edit(int64_t post_id, const PostDraft& d) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
     PostDraft draft = d;
@@ -300,7 +301,7 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
     }
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Edit, &f);
+    services_.permissions.require(c, session_.tenant(), v, Action::Edit, &f);
     applyEdit(f, draft, EditCredit{v.account_id, std::nullopt});
     commit(tx);
 }
@@ -308,9 +309,9 @@ void PostService::edit(int64_t post_id, const PostDraft& d) {
 EditOutcome PostService::applyEdit(const PostFacts& f, const PostDraft& d, const EditCredit& credit,
                                    bool dry_run) {
     const int64_t post_id = f.id;
-    auto& c = ctx_.db();
+    auto& c = session_.db();
     if (charCount(d.comment) >
-        static_cast<size_t>(ctx_.settings().integer("limits.edit_comment_max")))
+        static_cast<size_t>(session_.settings().integer("limits.edit_comment_max")))
         throw Error::invalid("comment", "edit summary is too long");
     auto cur =
         c.q("SELECT title, body_md, array_to_json(tags)::text, revision_count, post_type, "
@@ -385,13 +386,13 @@ EditOutcome PostService::applyEdit(const PostFacts& f, const PostDraft& d, const
         payload["reviewer_id"] = *credit.reviewer_id;
     event("post.edited", std::move(payload));
     // Every server drops this tenant's cached pages when the edit commits, whoever commits it.
-    c.q("SELECT pg_notify('agora_cache', $1)", std::to_string(ctx_.tenant().id));
+    c.q("SELECT pg_notify('agora_cache', $1)", std::to_string(session_.tenant().id));
     return out;
 }
 
 std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
     if (value != 1 && value != -1)
@@ -402,7 +403,7 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
     auto f = facts(post_id, true);
     if (f.author_id == v.account_id)
         throw Error::forbidden("self_vote", "you can't vote on your own post");
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Vote, &f);
+    services_.permissions.require(c, session_.tenant(), v, Action::Vote, &f);
     auto existing =
         c.q("SELECT value FROM votes WHERE post_id = $1 AND member_id = $2", post_id, v.account_id);
     int old = existing.empty() ? 0 : static_cast<int>(existing.i64(0, 0));
@@ -451,13 +452,13 @@ std::pair<int64_t, int> PostService::vote(int64_t post_id, int value) {
 }
 
 std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Vote, &f);  // locked: no unvote
+    services_.permissions.require(c, session_.tenant(), v, Action::Vote, &f);  // locked: no unvote
     auto gone = c.q("DELETE FROM votes WHERE post_id = $1 AND member_id = $2 RETURNING value",
                     post_id, v.account_id);
     auto before = c.q("SELECT up_votes, down_votes FROM posts WHERE id = $1", post_id);
@@ -491,8 +492,8 @@ std::pair<int64_t, int> PostService::unvote(int64_t post_id) {
 }
 
 int64_t PostService::comment(int64_t post_id, const std::string& raw) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     if (!v.signedIn())
         throw Error::unauthorized();
     std::string body = trim(raw);
@@ -501,7 +502,7 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
     db::Transaction tx(c);
     rateLimit("comments", kCommentHistory);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Comment, &f);
+    services_.permissions.require(c, session_.tenant(), v, Action::Comment, &f);
     auto r =
         c.q("INSERT INTO comments (post_id, author_id, body_md, body_html) VALUES ($1, $2, "
             "$3, $4) RETURNING id",
@@ -518,11 +519,11 @@ int64_t PostService::comment(int64_t post_id, const std::string& raw) {
 }
 
 void PostService::close(int64_t post_id, const std::string& reason) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Close, &f);
+    services_.permissions.require(c, session_.tenant(), v, Action::Close, &f);
     if (f.closed)
         throw Error::conflict("already_closed", "this question is already closed");
     auto r =
@@ -542,11 +543,11 @@ void PostService::close(int64_t post_id, const std::string& reason) {
 }
 
 void PostService::reopen(int64_t post_id) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, Action::Reopen, &f);
+    services_.permissions.require(c, session_.tenant(), v, Action::Reopen, &f);
     if (!f.closed)
         throw Error::conflict("not_closed", "this question is not closed");
     c.q("UPDATE posts SET closed_at = NULL, closed_by = NULL, close_reason_id = NULL WHERE id = $1",
@@ -558,12 +559,12 @@ void PostService::reopen(int64_t post_id) {
 }
 
 void PostService::setDeleted(int64_t post_id, bool deleted) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v,
-                                     deleted ? Action::Delete : Action::Undelete, &f);
+    services_.permissions.require(c, session_.tenant(), v,
+                                  deleted ? Action::Delete : Action::Undelete, &f);
     if (f.deleted == deleted)
         throw Error::conflict(
             deleted ? "already_deleted" : "not_deleted",
@@ -596,12 +597,12 @@ void PostService::setDeleted(int64_t post_id, bool deleted) {
 }
 
 void PostService::setLocked(int64_t post_id, bool locked) {
-    const auto& v = ctx_.viewer();
-    auto& c = ctx_.db();
+    const auto& v = session_.viewer();
+    auto& c = session_.db();
     db::Transaction tx(c);
     auto f = facts(post_id, true);
-    ctx_.app().permissions().require(c, ctx_.tenant(), v, locked ? Action::Lock : Action::Unlock,
-                                     &f);
+    services_.permissions.require(c, session_.tenant(), v, locked ? Action::Lock : Action::Unlock,
+                                  &f);
     if (f.locked == locked)
         throw Error::conflict(locked ? "already_locked" : "not_locked",
                               locked ? "this post is already locked" : "this post is not locked");

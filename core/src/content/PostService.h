@@ -1,13 +1,17 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "accounts/TenantSession.h"
+#include "content/ContentServices.h"
 #include "content/PermissionService.h"
-#include "http/RequestContext.h"
 
 namespace agora {
+
+using json = nlohmann::json;
 
 struct PostDraft {
     std::optional<std::string> title;
@@ -37,7 +41,8 @@ struct EditOutcome {
 // permission checks first, then the rows, the counters and the events, then COMMIT.
 class PostService {
 public:
-    explicit PostService(RequestContext& ctx) : ctx_(ctx) {}
+    PostService(TenantSession& session, ContentServices services)
+        : session_(session), services_(services) {}
 
     int64_t ask(const PostDraft& draft);
     int64_t answer(int64_t question_id, const PostDraft& draft);
@@ -82,7 +87,8 @@ private:
     void event(const std::string& name, json payload);
     void commit(db::Transaction& tx);
 
-    RequestContext& ctx_;
+    TenantSession& session_;
+    ContentServices services_;
 };
 
 // good = more up- than down-votes, bad = fewer; tied posts count neither way.

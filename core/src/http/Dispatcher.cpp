@@ -75,8 +75,8 @@ void Dispatcher::serveTenant(const HttpRequest& req, HttpResponse& res,
     }
     tenant_slug = tenant->slug;
     ctx = std::make_unique<RequestContext>(app_, req, res, tenant, request_id);
-    auto match = app_.router().match(
-        req.method, req.path, [&](const std::string& p) { return tenant->pluginEnabled(p); });
+    auto match = router_.match(req.method, req.path,
+                               [&](const std::string& p) { return tenant->pluginEnabled(p); });
     if (!match.route) {
         if (match.method_mismatch)
             throw Error(ErrorCode::MethodNotAllowed, "method_not_allowed",
@@ -113,7 +113,7 @@ void Dispatcher::dispatch(const HttpRequest& req, HttpResponse& res) {
     std::unique_ptr<RequestContext> ctx;
     try {
         // /healthz, /metrics: answer for any host, reveal no tenant.
-        if (!app_.router().handleNetwork(req, res, route_name))
+        if (!router_.handleNetwork(req, res, route_name))
             serveTenant(req, res, request_id, route_name, tenant_slug, ctx);
     } catch (const Error& e) {
         int status = httpStatusFor(e.kind());

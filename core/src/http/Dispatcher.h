@@ -3,8 +3,9 @@
 #include <memory>
 #include <string>
 
-#include "app/App.h"
 #include "http/HttpRequest.h"
+#include "http/Router.h"
+#include "services/Services.h"
 
 namespace agora {
 
@@ -14,7 +15,7 @@ class RequestContext;
 // single top-level catch that maps every error to a status (DESIGN decision 8). Never throws.
 class Dispatcher {
 public:
-    explicit Dispatcher(App& app) : app_(app) {}
+    Dispatcher(Services& services, Router& router) : app_(services), router_(router) {}
     void dispatch(const HttpRequest& req, HttpResponse& res);
 
 private:
@@ -24,7 +25,8 @@ private:
                      std::string& route_name, std::string& tenant_slug,
                      std::unique_ptr<RequestContext>& ctx);
 
-    App& app_;
+    Services& app_;
+    Router& router_;
 };
 
 }  // namespace agora

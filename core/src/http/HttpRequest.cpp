@@ -43,20 +43,6 @@ bool sameSitePath(const std::string& path) {
     return true;
 }
 
-std::string urlEncode(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::map<std::string, std::string> parseUrlEncoded(const std::string& s) {
     std::map<std::string, std::string> out;

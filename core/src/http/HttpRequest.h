@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "util/PercentDecode.h"
+
 namespace agora {
 
 // A request as handlers see it: plain values, no Poco types, so routing and handlers can be
@@ -60,7 +62,6 @@ std::string pathDecode(const std::string& s);
 // control characters or backslashes (browsers drop TAB/CR/LF, so "/\tevil" would become
 // "//evil").
 bool sameSitePath(const std::string& path);
-std::string urlEncode(const std::string& s);
 std::map<std::string, std::string> parseCookies(const std::string& header);
 
 }  // namespace agora

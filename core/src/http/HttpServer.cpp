@@ -37,11 +37,12 @@ constexpr int kSweepMs = 100;
 
 class HttpServer::Impl {
 public:
-    Impl(App& app, int port, int workers, ServerLimits limits, AddressSet trusted)
+    Impl(Services& app, Router& router, int port, int workers, ServerLimits limits,
+         AddressSet trusted)
         : limits_(limits),
           trusted_(std::move(trusted)),
           workers_(workers),
-          pool_(app, trusted_, limits.max_queued_requests, [this] { wake(); }) {
+          pool_(app, router, trusted_, limits.max_queued_requests, [this] { wake(); }) {
         listen_fd_ = openListeningSocket(port, port_);
         raiseDescriptorLimit(limits_.max_connections + 1024);
         epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -469,15 +470,16 @@ private:
     bool listening_ = true;
 };
 
-HttpServer::HttpServer(App& app, int port, int workers)
-    : HttpServer(app, port, workers, ServerLimits::fromEnvironment()) {}
+HttpServer::HttpServer(Services& app, Router& router, int port, int workers)
+    : HttpServer(app, router, port, workers, ServerLimits::fromEnvironment()) {}
 
-HttpServer::HttpServer(App& app, int port, int workers, ServerLimits limits)
-    : HttpServer(app, port, workers, limits, app.config().trusted_proxies) {}
+HttpServer::HttpServer(Services& app, Router& router, int port, int workers, ServerLimits limits)
+    : HttpServer(app, router, port, workers, limits, app.config().trusted_proxies) {}
 
-HttpServer::HttpServer(App& app, int port, int workers, ServerLimits limits,
+HttpServer::HttpServer(Services& app, Router& router, int port, int workers, ServerLimits limits,
                        AddressSet trusted_proxies)
-    : impl_(std::make_unique<Impl>(app, port, workers, limits, std::move(trusted_proxies))) {}
+    : impl_(
+          std::make_unique<Impl>(app, router, port, workers, limits, std::move(trusted_proxies))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -2,8 +2,9 @@
 
 #include <memory>
 
-#include "app/App.h"
+#include "http/Router.h"
 #include "http/ServerLimits.h"
+#include "services/Services.h"
 
 namespace agora {
 
@@ -14,10 +15,11 @@ namespace agora {
 // deadline for its head and its body, and each client address a cap on open connections.
 class HttpServer {
 public:
-    HttpServer(App& app, int port, int workers);
-    HttpServer(App& app, int port, int workers, ServerLimits limits);
-    // As above with the proxies to trust named here instead of by the App's configuration.
-    HttpServer(App& app, int port, int workers, ServerLimits limits, AddressSet trusted_proxies);
+    HttpServer(Services& services, Router& router, int port, int workers);
+    HttpServer(Services& services, Router& router, int port, int workers, ServerLimits limits);
+    // As above with the proxies to trust named here instead of by the configuration.
+    HttpServer(Services& services, Router& router, int port, int workers, ServerLimits limits,
+               AddressSet trusted_proxies);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

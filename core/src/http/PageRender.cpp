@@ -25,7 +25,7 @@ std::string renderPage(RequestContext& ctx, const std::string& templ, json data)
     const auto& viewer = ctx.viewer();
     std::string csrf = ctx.csrfToken();  // may set the anonymous CSRF cookie: before the flash's
     json frame = pageFrame({tenant, settings, viewer, std::move(csrf), takeFlash(ctx)});
-    auto& renderer = ctx.app().renderer();
+    auto& renderer = ctx.services().renderer();
     renderer.decorate(ctx, frame);
     return renderer.page(tenant, templ, std::move(data), std::move(frame));
 }

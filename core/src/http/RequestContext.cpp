@@ -12,15 +12,17 @@
 
 namespace agora {
 
-RequestContext::RequestContext(App& app, const HttpRequest& req, HttpResponse& res,
+RequestContext::RequestContext(Services& services, const HttpRequest& req, HttpResponse& res,
                                std::shared_ptr<const Tenant> tenant, std::string request_id)
-    : app_(app),
+    : app_(services),
       req_(req),
       res_(res),
-      tenant_(std::move(tenant)),
+      session_(services.pool(), services.settings(), std::move(tenant)),
       request_id_(std::move(request_id)) {
     // Once for every route: handlers read parameters straight from the request.
     requireValidQuery(req_.query);
+    session_.setAddress(req_.remote);
+    session_.setViewerResolver([this](TenantSession& s) { return resolveViewer(s); });
 }
 
 RequestContext::~RequestContext() = default;
@@ -50,8 +52,9 @@ void RequestContext::run(const std::function<void(RequestContext&)>& handler) {
         } catch (const db::PgError& e) {
             if (!e.retryable())
                 throw;
-            bool committed = lease_ && (*lease_)->commitCount() != commits_at_lease_;
-            if (attempts_ >= kAttempts || committed || !lease_ || !(*lease_)->healthy())
+            bool committed = session_.commitsIssued() != 0;
+            if (attempts_ >= kAttempts || committed || !session_.dbUsed() ||
+                !session_.db().healthy())
                 throw Error::conflict("retry",
                                       "this change collided with others made at the same time; "
                                       "try again");
@@ -65,48 +68,20 @@ void RequestContext::run(const std::function<void(RequestContext&)>& handler) {
     }
 }
 
-db::PgConnection& RequestContext::db() {
-    if (!lease_) {
-        lease_.emplace(app_.pool().acquire());
-        statements_at_lease_ = (*lease_)->statementCount();
-        commits_at_lease_ = (*lease_)->commitCount();
-        if (tenant_)
-            (*lease_)->useSchema(tenant_->schema);
-    }
-    return lease_->get();
-}
-
-uint64_t RequestContext::statementsIssued() const {
-    if (!lease_)
-        return 0;
-    return const_cast<db::PgLease&>(*lease_)->statementCount() - statements_at_lease_;
-}
-
-const Viewer& RequestContext::viewer() {
-    if (viewer_resolved_)
-        return viewer_;
-    viewer_resolved_ = true;
-    if (!tenant_)
-        return viewer_;
+Viewer RequestContext::resolveViewer(TenantSession& session) {
     auto auth = req_.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
-        viewer_ = AccountService::resolve(db(), *tenant_, auth.substr(7), "bearer");
+        Viewer v =
+            AccountService::resolve(session.db(), session.tenant(), auth.substr(7), "bearer");
         // A token that isn't valid here is an error, not a silent downgrade to anonymous.
-        if (!viewer_.signedIn())
+        if (!v.signedIn())
             throw Error::unauthorized("token not valid on this site");
-        return viewer_;
+        return v;
     }
     auto cookie = req_.cookie("agora_session");
     if (!cookie.empty())
-        viewer_ = AccountService::resolve(db(), *tenant_, cookie, "cookie");
-    return viewer_;
-}
-
-const Viewer& RequestContext::requireViewer() {
-    const auto& v = viewer();
-    if (!v.signedIn())
-        throw Error::unauthorized();
-    return v;
+        return AccountService::resolve(session.db(), session.tenant(), cookie, "cookie");
+    return Viewer{};
 }
 
 const json& RequestContext::body() {

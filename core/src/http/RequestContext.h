@@ -8,10 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "accounts/TenantSession.h"
 #include "accounts/Viewer.h"
-#include "app/App.h"
 #include "db/PgPool.h"
 #include "http/HttpRequest.h"
+#include "services/Services.h"
 #include "tenancy/Tenant.h"
 
 namespace agora {
@@ -22,17 +23,19 @@ using json = nlohmann::json;
 // viewer are fetched lazily so routes that don't need them (static files, /healthz) never pay.
 class RequestContext {
 public:
-    RequestContext(App& app, const HttpRequest& req, HttpResponse& res,
+    RequestContext(Services& services, const HttpRequest& req, HttpResponse& res,
                    std::shared_ptr<const Tenant> tenant, std::string request_id);
     ~RequestContext();
 
-    App& app() { return app_; }
+    Services& services() { return app_; }
     const HttpRequest& req() const { return req_; }
     HttpResponse& res() { return res_; }
-    const Tenant& tenant() const { return *tenant_; }
-    std::shared_ptr<const Tenant> tenantPtr() const { return tenant_; }
-    bool hasTenant() const { return tenant_ != nullptr; }
-    TenantSettings settings() const { return TenantSettings(app_.settings(), *tenant_); }
+    const Tenant& tenant() const { return session_.tenant(); }
+    std::shared_ptr<const Tenant> tenantPtr() const { return session_.tenantPtr(); }
+    bool hasTenant() const { return session_.hasTenant(); }
+    TenantSettings settings() const { return session_.settings(); }
+    // The tenant, connection and viewer this request acts with: what domain services take.
+    TenantSession& session() { return session_; }
     const std::string& requestId() const { return request_id_; }
     bool isApi() const { return req_.path.rfind("/api/", 0) == 0; }
 
@@ -50,17 +53,15 @@ public:
     int64_t idParam(const std::string& name) const;
 
     // This tenant's connection (search_path = tenant schema).
-    db::PgConnection& db();
-    bool dbUsed() const { return lease_.has_value(); }
+    db::PgConnection& db() { return session_.db(); }
+    bool dbUsed() const { return session_.dbUsed(); }
     // SQL statements this request issued (pages must not grow them with thread size).
-    uint64_t statementsIssued() const;
+    uint64_t statementsIssued() const { return session_.statementsIssued(); }
 
-    const Viewer& viewer();
-    const Viewer& requireViewer();  // 401 when anonymous
-    void setViewer(Viewer v) {
-        viewer_ = std::move(v);
-        viewer_resolved_ = true;
-    }
+    // Resolved from the session cookie or a bearer token on first use.
+    const Viewer& viewer() { return session_.viewer(); }
+    const Viewer& requireViewer() { return session_.requireViewer(); }  // 401 when anonymous
+    void setViewer(Viewer v) { session_.setViewer(std::move(v)); }
 
     // Request body as JSON (API) — 400 when malformed or nested deeper than 64 levels, 422
     // naming the field when a string holds a control character (InputChecks.h); 413 over the
@@ -91,17 +92,14 @@ public:
     void flash(const std::string& message);
 
 private:
-    App& app_;
+    Viewer resolveViewer(TenantSession& session);
+
+    Services& app_;
     const HttpRequest& req_;
     HttpResponse& res_;
-    std::shared_ptr<const Tenant> tenant_;
+    TenantSession session_;
     std::string request_id_;
     std::map<std::string, std::string> params_;
-    std::optional<db::PgLease> lease_;
-    uint64_t statements_at_lease_ = 0;
-    uint64_t commits_at_lease_ = 0;
-    Viewer viewer_;
-    bool viewer_resolved_ = false;
     std::optional<json> body_;
     std::optional<std::map<std::string, std::string>> form_;
     std::string anon_seed_;

@@ -8,9 +8,10 @@
 
 namespace agora {
 
-WorkerPool::WorkerPool(App& app, AddressSet trusted_proxies, size_t max_queued,
-                       std::function<void()> wake)
-    : app_(app),
+WorkerPool::WorkerPool(Services& services, Router& router, AddressSet trusted_proxies,
+                       size_t max_queued, std::function<void()> wake)
+    : app_(services),
+      router_(router),
       trusted_(std::move(trusted_proxies)),
       max_queued_(max_queued),
       wake_(std::move(wake)) {}
@@ -72,7 +73,7 @@ void WorkerPool::run() {
         try {
             auto req = buildRequest(std::move(job.head), std::move(job.body), job.peer, trusted_);
             HttpResponse res;
-            Dispatcher(app_).dispatch(req, res);
+            Dispatcher(app_, router_).dispatch(req, res);
             bytes = serializeResponse(res, keep_alive, req.method == "HEAD");
         } catch (const std::exception& e) {
             spdlog::error("request failed outside the dispatcher: {}", e.what());

@@ -10,8 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "app/App.h"
 #include "http/HttpParser.h"
+#include "http/Router.h"
+#include "services/Services.h"
 #include "util/AddressSet.h"
 
 namespace agora {
@@ -34,7 +35,8 @@ public:
         bool close;
     };
 
-    WorkerPool(App& app, AddressSet trusted_proxies, size_t max_queued, std::function<void()> wake);
+    WorkerPool(Services& services, Router& router, AddressSet trusted_proxies, size_t max_queued,
+               std::function<void()> wake);
     ~WorkerPool();
 
     void start(int workers);
@@ -47,7 +49,8 @@ public:
 private:
     void run();
 
-    App& app_;
+    Services& app_;
+    Router& router_;
     AddressSet trusted_;
     size_t max_queued_;
     std::function<void()> wake_;

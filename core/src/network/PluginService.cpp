@@ -1,8 +1,8 @@
 #include "network/PluginService.h"
 
+#include "cache/PageCache.h"
 #include "network/TenantService.h"
 #include "plugins/PluginHost.h"
-#include "render/PageCache.h"
 #include "tenancy/AuditLog.h"
 #include "util/Error.h"
 
@@ -26,23 +26,23 @@ void announce(db::PgConnection& c, const Tenant& tenant) {
 }  // namespace
 
 const LoadedPlugin& PluginService::loaded(const std::string& name) const {
-    const auto* p = app_.plugins().find(name);
+    const auto* p = plugins_.find(name);
     if (!p)
         throw Error::notFound("no plugin named \"" + name +
-                              "\" is loaded (loaded: " + loadedList(app_.plugins()) + ")");
+                              "\" is loaded (loaded: " + loadedList(plugins_) + ")");
     return *p;
 }
 
 void PluginService::requireLoaded(const std::vector<std::string>& names) const {
     for (const auto& n : names)
-        if (!app_.plugins().find(n))
-            throw Error::invalid("plugins", "unknown plugin \"" + n +
-                                                "\" (loaded: " + loadedList(app_.plugins()) + ")");
+        if (!plugins_.find(n))
+            throw Error::invalid(
+                "plugins", "unknown plugin \"" + n + "\" (loaded: " + loadedList(plugins_) + ")");
 }
 
 json PluginService::describe(const Tenant& tenant) const {
     json items = json::array();
-    for (const auto& p : app_.plugins().all()) {
+    for (const auto& p : plugins_.all()) {
         if (!p->ok)
             continue;  // load failures are the operator's business (`agora plugin list`)
         items.push_back({{"name", p->name},
@@ -63,13 +63,13 @@ void PluginService::runEnableHooks(db::PgConnection& conn, const Tenant& tenant,
                                    const std::string& name) {
     conn.exec("SET LOCAL search_path TO " + conn.quoteIdent(tenant.schema) + ", public");
     conn.forgetSchema();
-    app_.plugins().runEnableHooks(name, conn, tenant);
+    plugins_.runEnableHooks(name, conn, tenant);
 }
 
 bool PluginService::enable(const Tenant& tenant, const std::string& name,
                            std::optional<int64_t> actor) {
     loaded(name);
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     // The schema first: a tenant must never be marked as using a plugin whose tables aren't
     // there yet.
@@ -95,17 +95,17 @@ bool PluginService::enable(const Tenant& tenant, const std::string& name,
         tx.commit();
     }
     c.forgetSchema();
-    app_.directory().reload();
-    app_.pageCache().invalidateTenant(tenant.id);
+    services_.directory().reload();
+    services_.pageCache().invalidateTenant(tenant.id);
     return true;
 }
 
 bool PluginService::disable(const Tenant& tenant, const std::string& name,
                             std::optional<int64_t> actor) {
     // A plugin whose file is gone can still be switched off where it was on.
-    if (!app_.plugins().find(name) && !tenant.pluginEnabled(name))
+    if (!plugins_.find(name) && !tenant.pluginEnabled(name))
         loaded(name);
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     {
         db::Transaction tx(c);
@@ -123,8 +123,8 @@ bool PluginService::disable(const Tenant& tenant, const std::string& name,
         announce(c, tenant);
         tx.commit();
     }
-    app_.directory().reload();
-    app_.pageCache().invalidateTenant(tenant.id);
+    services_.directory().reload();
+    services_.pageCache().invalidateTenant(tenant.id);
     return true;
 }
 

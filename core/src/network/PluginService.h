@@ -4,11 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
 #include "plugins/LoadedPlugin.h"
+#include "services/Services.h"
 #include "tenancy/Tenant.h"
 
 namespace agora {
+
+class PluginHost;
 
 // Turning plugins on and off for one tenant (CLI `agora plugin enable/disable`, the admin API
 // and page, tenant files). Enabling applies the plugin's migrations to the tenant's schema
@@ -18,7 +20,8 @@ namespace agora {
 // again picks up where it left off.
 class PluginService {
 public:
-    explicit PluginService(App& app) : app_(app) {}
+    PluginService(Services& services, PluginHost& plugins)
+        : services_(services), plugins_(plugins) {}
 
     // Loaded plugins with this tenant's state, for the admin API and page.
     json describe(const Tenant& tenant) const;
@@ -36,7 +39,8 @@ public:
 
 private:
     const LoadedPlugin& loaded(const std::string& name) const;
-    App& app_;
+    Services& services_;
+    PluginHost& plugins_;
 };
 
 }  // namespace agora

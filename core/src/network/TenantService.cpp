@@ -4,8 +4,9 @@
 #include <set>
 
 #include "network/PluginService.h"
+#include "network/PluginSteps.h"
 #include "plugins/PluginHost.h"
-#include "render/PageCache.h"
+#include "cache/PageCache.h"
 #include "tenancy/AuditLog.h"
 #include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"
@@ -23,14 +24,14 @@ static void checkHosts(const TenantFile& spec) {
 
 void TenantService::validateSettings(const TenantFile& spec) {
     for (const auto& [k, v] : spec.settings)
-        app_.settings().validate(k, v);
+        services_.settings().validate(k, v);
 }
 
 void TenantService::validatePlugins(const TenantFile& spec) {
     // Only a process that loaded the plugin directory knows which names are real; one that
     // didn't (a library user) records the names as given.
-    if (app_.plugins().loaded())
-        PluginService(app_).requireLoaded(spec.plugins);
+    if (plugins_.loaded())
+        PluginService(services_, plugins_).requireLoaded(spec.plugins);
 }
 
 int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor) {
@@ -41,7 +42,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     checkHosts(spec);
     validatePlugins(spec);
     validateSettings(spec);
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     if (!c.q("SELECT 1 FROM network.tenants WHERE slug = $1", spec.slug).empty())
         throw Error::conflict("tenant_exists", "a tenant named " + spec.slug + " already exists");
@@ -57,9 +58,9 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     }
     std::string schema = tenantSchemaFor(spec.slug);
     // Schema and tables first: the directory must never point at a schema that isn't ready.
-    migrate::Migrator::apply(c, schema, app_.tenantSteps());
-    PluginService plugins(app_);
-    if (app_.plugins().loaded())
+    migrate::Migrator::apply(c, schema, services_.tenantSteps());
+    PluginService plugins(services_, plugins_);
+    if (plugins_.loaded())
         for (const auto& p : spec.plugins)
             plugins.migrate(c, schema, p);
 
@@ -73,7 +74,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
         c.q("INSERT INTO network.hosts (host, tenant_id) VALUES ($1, $2)", h, id);
     for (const auto& p : spec.plugins)
         c.q("INSERT INTO network.tenant_plugins (tenant_id, plugin) VALUES ($1, $2)", id, p);
-    if (app_.plugins().loaded() && !spec.plugins.empty()) {
+    if (plugins_.loaded() && !spec.plugins.empty()) {
         Tenant created;
         created.id = id;
         created.slug = spec.slug;
@@ -90,7 +91,7 @@ int64_t TenantService::add(const TenantFile& spec, std::optional<int64_t> actor)
     for (const auto& [k, v] : spec.settings)
         c.q("INSERT INTO network.settings (tenant_id, key, value, updated_by) "
             "VALUES ($1, $2, $3::jsonb, $4)",
-            id, k, app_.settings().validate(k, v).dump(), actor);
+            id, k, services_.settings().validate(k, v).dump(), actor);
     auditLog(c, id, actor, "tenant.add", spec.slug, nullptr,
              json{{"name", spec.name}, {"hosts", spec.hosts}, {"theme", spec.theme}});
     c.exec(std::string("NOTIFY ") + kDirectoryChannel);
@@ -156,16 +157,16 @@ bool TenantService::applyPlugins(db::PgConnection& c, const TenantSummary& exist
             "now()",
             id, p);
     auditLog(c, id, actor, "tenant.plugins", spec.slug, existing.plugins, spec.plugins);
-    if (app_.plugins().loaded()) {
+    if (plugins_.loaded()) {
         Tenant current;
         current.id = id;
         current.slug = spec.slug;
         current.name = spec.name;
         current.schema = existing.schema;
         current.plugins = want_plugins;
-        if (auto t = app_.directory().byId(id))
+        if (auto t = services_.directory().byId(id))
             current.staging_of = t->staging_of;
-        PluginService plugins(app_);
+        PluginService plugins(services_, plugins_);
         for (const auto& p : want_plugins)
             if (!have_plugins.count(p))
                 plugins.runEnableHooks(c, current, p);
@@ -187,7 +188,7 @@ bool TenantService::applySettings(db::PgConnection& c, const TenantSummary& exis
         }
     }
     for (const auto& [k, v] : spec.settings) {
-        json value = app_.settings().validate(k, v);
+        json value = services_.settings().validate(k, v);
         auto it = existing.settings.find(k);
         if (it != existing.settings.end() && it->second == value)
             continue;
@@ -211,12 +212,12 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
     checkHosts(spec);
     validatePlugins(spec);
     validateSettings(spec);
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     // An existing tenant's pending core steps go through `agora migrate apply` (rehearsal gate,
     // lock timeouts, shadow rewrites), never through a tenant file.
-    if (app_.plugins().loaded()) {
-        PluginService plugins(app_);
+    if (plugins_.loaded()) {
+        PluginService plugins(services_, plugins_);
         for (const auto& p : spec.plugins)
             plugins.migrate(c, existing->schema, p);
     }
@@ -234,7 +235,7 @@ bool TenantService::apply(const TenantFile& spec, std::optional<int64_t> actor) 
 }
 
 std::vector<TenantSummary> TenantService::list() {
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     auto r = c.q(
         "SELECT t.id, t.slug, t.name, t.schema_name, t.theme, t.status, p.slug AS parent, "
@@ -298,7 +299,7 @@ void TenantService::setRole(const std::string& slug, const std::string& username
     auto t = show(slug);
     if (!t)
         throw Error::notFound("no tenant " + slug);
-    auto lease = app_.ownerPool().acquire();
+    auto lease = services_.ownerPool().acquire();
     auto& c = *lease;
     db::Transaction tx(c);
     auto acct =
@@ -325,10 +326,11 @@ void TenantService::setRole(const std::string& slug, const std::string& username
 
 void TenantService::migrateAll(const std::function<void(const std::string&)>& progress) {
     for (const auto& t : list()) {
-        auto lease = app_.ownerPool().acquire();
+        auto lease = services_.ownerPool().acquire();
         // Core's steps, then those of the plugins this tenant enabled.
         std::set<std::string> enabled(t.plugins.begin(), t.plugins.end());
-        migrate::Migrator::apply(*lease, t.schema, app_.tenantSteps(enabled),
+        migrate::Migrator::apply(*lease, t.schema,
+                                 tenantStepsWith(services_.tenantSteps(), plugins_, enabled),
                                  [&](const std::string& s) {
                                      if (progress)
                                          progress(t.slug + ": " + s);

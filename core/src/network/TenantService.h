@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
 #include "db/PgConnection.h"
+#include "services/Services.h"
 #include "tenancy/TenantFile.h"
 
 namespace agora {
+
+class PluginHost;
 
 struct TenantSummary {
     int64_t id;
@@ -25,7 +27,8 @@ struct TenantSummary {
 // running server's directory picks it up within a second.
 class TenantService {
 public:
-    explicit TenantService(App& app) : app_(app) {}
+    TenantService(Services& services, PluginHost& plugins)
+        : services_(services), plugins_(plugins) {}
 
     // Creates schema + migrations + directory rows. Fails if the slug or a host is taken.
     int64_t add(const TenantFile& spec, std::optional<int64_t> actor = std::nullopt);
@@ -52,7 +55,8 @@ private:
                       std::optional<int64_t> actor);
     bool applySettings(db::PgConnection& c, const TenantSummary& existing, const TenantFile& spec,
                        std::optional<int64_t> actor);
-    App& app_;
+    Services& services_;
+    PluginHost& plugins_;
 };
 
 }  // namespace agora

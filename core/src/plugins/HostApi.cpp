@@ -559,7 +559,7 @@ int setSettings(AgoraCall* call, const char* values_json) {
         std::map<std::string, json> set;
         for (auto& [k, v] : values.items())
             set[k] = v;
-        SettingsService::update(c.app, c.db(), c.tenant(), set, {}, c.viewer->account_id);
+        SettingsService::update(c.app.settings(), c.app.directory(), c.db(), c.tenant(), set, {}, c.viewer->account_id);
         c.refreshTenant(c.app.directory().byId(c.tenant().id));
         return AGORA_OK;
     });
@@ -924,7 +924,7 @@ int editPost(AgoraCall* call, const char* edit_json, const char** result_json) {
                     throw Error::invalid("base_revision", "base_revision must be a number");
                 d.base_revision = in["base_revision"].get<int64_t>();
             }
-            PostService posts(*c.ctx);
+            PostService posts(c.ctx->session(), c.ctx->services().content());
             // What a direct edit's permission check refuses for everyone but moderators, a
             // suggestion refuses for all: a locked post, a deleted one (or a deleted
             // question's answer).

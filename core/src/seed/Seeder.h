@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "app/App.h"
+#include "services/Services.h"
 
 namespace agora {
 
@@ -22,12 +22,12 @@ struct SeedOptions {
 // computed once at the end from what was inserted, in the same transaction.
 class Seeder {
 public:
-    explicit Seeder(App& app) : app_(app) {}
+    explicit Seeder(Services& app) : app_(app) {}
     nlohmann::json run(const std::string& slug, const SeedOptions& options,
                        const std::function<void(const std::string&)>& progress);
 
 private:
-    App& app_;
+    Services& app_;
 };
 
 }  // namespace agora

@@ -5,14 +5,15 @@
 
 namespace agora {
 
-void SettingsService::update(App& app, db::PgConnection& c, const Tenant& tenant,
+void SettingsService::update(const SettingsRegistry& registry, Directory& directory,
+                             db::PgConnection& c, const Tenant& tenant,
                              const std::map<std::string, json>& set,
                              const std::set<std::string>& inherit, int64_t actor) {
     std::map<std::string, json> normalised;
     for (const auto& [k, v] : set)
-        normalised[k] = app.settings().validate(k, v);
+        normalised[k] = registry.validate(k, v);
     for (const auto& k : inherit)
-        if (!app.settings().find(k))
+        if (!registry.find(k))
             throw Error::invalid(k, "unknown setting " + k);
     db::Transaction tx(c);
     for (const auto& [k, v] : normalised) {
@@ -39,13 +40,13 @@ void SettingsService::update(App& app, db::PgConnection& c, const Tenant& tenant
     c.exec(std::string("NOTIFY ") + kDirectoryChannel);
     tx.commit();
     // This server answers the next request with the new values; others follow the NOTIFY.
-    app.directory().reload();
+    directory.reload();
 }
 
-json SettingsService::describe(App& app, const Tenant& tenant) {
-    TenantSettings effective(app.settings(), tenant);
+json SettingsService::describe(const SettingsRegistry& registry, const Tenant& tenant) {
+    TenantSettings effective(registry, tenant);
     json items = json::array();
-    for (const auto& d : app.settings().all()) {
+    for (const auto& d : registry.all()) {
         // A plugin's settings concern only the tenants that use it.
         if (d.owner != "core" && !tenant.pluginEnabled(d.owner))
             continue;

@@ -4,7 +4,9 @@
 #include <set>
 #include <string>
 
-#include "app/App.h"
+#include "db/PgConnection.h"
+#include "settings/SettingsRegistry.h"
+#include "tenancy/Directory.h"
 #include "tenancy/Tenant.h"
 
 namespace agora {
@@ -15,11 +17,11 @@ class SettingsService {
 public:
     // Applies `set` (key → value) and resets `inherit` keys to their defaults. Everything is
     // validated before anything is written: one bad key means nothing changes.
-    static void update(App& app, db::PgConnection& c, const Tenant& tenant,
-                       const std::map<std::string, json>& set, const std::set<std::string>& inherit,
-                       int64_t actor);
+    static void update(const SettingsRegistry& registry, Directory& directory, db::PgConnection& c,
+                       const Tenant& tenant, const std::map<std::string, json>& set,
+                       const std::set<std::string>& inherit, int64_t actor);
     // Every registered setting with its default, override and effective value.
-    static json describe(App& app, const Tenant& tenant);
+    static json describe(const SettingsRegistry& registry, const Tenant& tenant);
 };
 
 }  // namespace agora

@@ -18,7 +18,7 @@ const Viewer& requireAdmin(RequestContext& ctx) {
 
 void apiGetSettings(RequestContext& ctx) {
     requireAdmin(ctx);
-    auto items = SettingsService::describe(ctx.app(), ctx.tenant());
+    auto items = SettingsService::describe(ctx.services().settings(), ctx.tenant());
     ctx.sendJson(200, {{"items", items}, {"total", items.size()}});
 }
 
@@ -29,22 +29,24 @@ void apiPutSettings(RequestContext& ctx) {
         set[k] = val;
     if (set.empty())
         throw Error::badRequest("send an object of {key: value}");
-    SettingsService::update(ctx.app(), ctx.db(), ctx.tenant(), set, {}, v.account_id);
-    auto tenant = ctx.app().directory().byId(ctx.tenant().id);
-    auto items = SettingsService::describe(ctx.app(), tenant ? *tenant : ctx.tenant());
+    SettingsService::update(ctx.services().settings(), ctx.services().directory(), ctx.db(),
+                            ctx.tenant(), set, {}, v.account_id);
+    auto tenant = ctx.services().directory().byId(ctx.tenant().id);
+    auto items =
+        SettingsService::describe(ctx.services().settings(), tenant ? *tenant : ctx.tenant());
     ctx.sendJson(200, {{"items", items}, {"total", items.size()}});
 }
 
 void apiInheritSetting(RequestContext& ctx) {
     const auto& v = requireAdmin(ctx);
-    SettingsService::update(ctx.app(), ctx.db(), ctx.tenant(), {}, {ctx.param("key")},
-                            v.account_id);
+    SettingsService::update(ctx.services().settings(), ctx.services().directory(), ctx.db(),
+                            ctx.tenant(), {}, {ctx.param("key")}, v.account_id);
     ctx.sendJson(200, {{"key", ctx.param("key")}, {"inherited", true}});
 }
 
-void adminPage(RequestContext& ctx) {
+void adminPage(RequestContext& ctx, PluginHost& plugins) {
     requireAdmin(ctx);
-    auto items = SettingsService::describe(ctx.app(), ctx.tenant());
+    auto items = SettingsService::describe(ctx.services().settings(), ctx.tenant());
     std::map<std::string, json> by_category;
     for (auto& item : items) {
         std::string type = item["type"];
@@ -74,9 +76,10 @@ void adminPage(RequestContext& ctx) {
     json categories = json::array();
     for (auto& [name, list] : by_category)
         categories.push_back({{"name", name}, {"settings", list}});
-    ctx.render("admin", {{"title", "Administration"},
-                         {"categories", categories},
-                         {"plugins", PluginService(ctx.app()).describe(ctx.tenant())}});
+    ctx.render("admin",
+               {{"title", "Administration"},
+                {"categories", categories},
+                {"plugins", PluginService(ctx.services(), plugins).describe(ctx.tenant())}});
 }
 
 void adminSettingsSubmit(RequestContext& ctx) {
@@ -84,7 +87,7 @@ void adminSettingsSubmit(RequestContext& ctx) {
     const auto& form = ctx.form();
     std::map<std::string, json> set;
     std::set<std::string> inherit;
-    for (const auto& d : ctx.app().settings().all()) {
+    for (const auto& d : ctx.services().settings().all()) {
         if (form.count("inherit:" + d.key)) {
             inherit.insert(d.key);
             continue;
@@ -101,7 +104,7 @@ void adminSettingsSubmit(RequestContext& ctx) {
         if (!present)
             continue;
         const std::string& raw = it->second;
-        TenantSettings current(ctx.app().settings(), ctx.tenant());
+        TenantSettings current(ctx.services().settings(), ctx.tenant());
         json value;
         try {
             if (d.nullable && raw.empty())
@@ -119,18 +122,19 @@ void adminSettingsSubmit(RequestContext& ctx) {
             continue;
         set[d.key] = value;
     }
-    SettingsService::update(ctx.app(), ctx.db(), ctx.tenant(), set, inherit, v.account_id);
+    SettingsService::update(ctx.services().settings(), ctx.services().directory(), ctx.db(),
+                            ctx.tenant(), set, inherit, v.account_id);
     ctx.flash("Settings saved.");
     ctx.redirect("/admin");
 }
 
 }  // namespace
 
-void registerAdminRoutes(Router& router) {
+void registerAdminRoutes(Router& router, PluginHost& plugins) {
     router.add("GET", "/api/v1/admin/settings", apiGetSettings);
     router.add("PUT", "/api/v1/admin/settings", apiPutSettings);
     router.add("DELETE", "/api/v1/admin/settings/{key}", apiInheritSetting);
-    router.add("GET", "/admin", adminPage);
+    router.add("GET", "/admin", [&plugins](RequestContext& ctx) { adminPage(ctx, plugins); });
     router.add("POST", "/admin/settings", adminSettingsSubmit);
 }
 

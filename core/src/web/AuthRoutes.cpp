@@ -56,7 +56,7 @@ NewAccount accountFromInput(RequestContext& ctx) {
 std::optional<int64_t> attemptLogin(RequestContext& ctx, const std::string& login,
                                     const std::string& password) {
     auto& c = ctx.db();
-    auto& throttle = ctx.app().authThrottle();
+    auto& throttle = ctx.services().authThrottle();
     auto candidate = AccountService::findLogin(c, login);
     std::string folded = login;
     std::transform(folded.begin(), folded.end(), folded.begin(),
@@ -96,7 +96,7 @@ void joinOrCheckStaging(RequestContext& ctx, int64_t account_id) {
 // Sign-ups per client address; the slot is kept only when an account was created.
 template <typename F>
 void throttledSignup(RequestContext& ctx, F&& create) {
-    auto& throttle = ctx.app().authThrottle();
+    auto& throttle = ctx.services().authThrottle();
     auto ticket = throttle.admitSignup(ctx.db(), ctx.req().remote);
     try {
         create();

@@ -8,7 +8,7 @@ namespace agora {
 
 using json = nlohmann::json;
 
-bool handleNetworkRoute(App& app, const HttpRequest& req, HttpResponse& res,
+bool handleNetworkRoute(Services& app, const HttpRequest& req, HttpResponse& res,
                         std::string& route_name) {
     if (req.path == "/healthz") {
         route_name = "/healthz";

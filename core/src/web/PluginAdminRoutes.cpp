@@ -15,44 +15,45 @@ const Viewer& requirePluginAdmin(RequestContext& ctx) {
     return v;
 }
 
-json pluginItem(RequestContext& ctx, const std::string& name) {
+json pluginItem(RequestContext& ctx, PluginHost& plugins, const std::string& name) {
     // The directory was reloaded by the change: describe the tenant as it is now.
-    auto tenant = ctx.app().directory().byId(ctx.tenant().id);
-    for (auto& item : PluginService(ctx.app()).describe(tenant ? *tenant : ctx.tenant()))
+    auto tenant = ctx.services().directory().byId(ctx.tenant().id);
+    for (auto& item :
+         PluginService(ctx.services(), plugins).describe(tenant ? *tenant : ctx.tenant()))
         if (item["name"] == name)
             return item;
     throw Error::notFound("no plugin named \"" + name + "\"");
 }
 
-void apiListPlugins(RequestContext& ctx) {
+void apiListPlugins(RequestContext& ctx, PluginHost& plugins) {
     requirePluginAdmin(ctx);
-    auto items = PluginService(ctx.app()).describe(ctx.tenant());
+    auto items = PluginService(ctx.services(), plugins).describe(ctx.tenant());
     ctx.sendJson(
         200, {{"items", items}, {"page", 1}, {"per_page", items.size()}, {"total", items.size()}});
 }
 
-void apiSetPlugin(RequestContext& ctx) {
+void apiSetPlugin(RequestContext& ctx, PluginHost& plugins) {
     const auto& v = requirePluginAdmin(ctx);
     std::string name = ctx.param("name");
-    PluginService service(ctx.app());
-    pluginItem(ctx, name);  // 404 before looking at the body
+    PluginService service(ctx.services(), plugins);
+    pluginItem(ctx, plugins, name);  // 404 before looking at the body
     const auto& body = ctx.body();
     auto it = body.find("enabled");
     if (it == body.end() || !it->is_boolean())
         throw Error::invalid("enabled", "enabled must be true or false");
     bool changed = it->get<bool>() ? service.enable(ctx.tenant(), name, v.account_id)
                                    : service.disable(ctx.tenant(), name, v.account_id);
-    auto item = pluginItem(ctx, name);
+    auto item = pluginItem(ctx, plugins, name);
     item["changed"] = changed;
     ctx.sendJson(200, item);
 }
 
-void adminPluginSubmit(RequestContext& ctx) {
+void adminPluginSubmit(RequestContext& ctx, PluginHost& plugins) {
     const auto& v = requirePluginAdmin(ctx);
     std::string name = ctx.param("name");
-    pluginItem(ctx, name);
+    pluginItem(ctx, plugins, name);
     bool enable = ctx.input("enabled").value_or("") == "1";
-    PluginService service(ctx.app());
+    PluginService service(ctx.services(), plugins);
     if (enable)
         service.enable(ctx.tenant(), name, v.account_id);
     else
@@ -63,10 +64,13 @@ void adminPluginSubmit(RequestContext& ctx) {
 
 }  // namespace
 
-void registerPluginAdminRoutes(Router& router) {
-    router.add("GET", "/api/v1/admin/plugins", apiListPlugins);
-    router.add("PUT", "/api/v1/admin/plugins/{name}", apiSetPlugin);
-    router.add("POST", "/admin/plugins/{name}", adminPluginSubmit);
+void registerPluginAdminRoutes(Router& router, PluginHost& plugins) {
+    router.add("GET", "/api/v1/admin/plugins",
+               [&plugins](RequestContext& ctx) { apiListPlugins(ctx, plugins); });
+    router.add("PUT", "/api/v1/admin/plugins/{name}",
+               [&plugins](RequestContext& ctx) { apiSetPlugin(ctx, plugins); });
+    router.add("POST", "/admin/plugins/{name}",
+               [&plugins](RequestContext& ctx) { adminPluginSubmit(ctx, plugins); });
 }
 
 }  // namespace agora

@@ -1,8 +1,7 @@
-#include "content/PostQueries.h"
-#include "content/PostService.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "util/Error.h"
+#include "web/ContentAccess.h"
 #include "web/Routes.h"
 
 namespace agora {
@@ -53,41 +52,41 @@ PostDraft draftFromJson(RequestContext& ctx) {
 }
 
 void listQuestions(RequestContext& ctx) {
-    auto q = PostQueries::listQuery(ctx);
-    ctx.sendJson(200, PostQueries(ctx).listQuestions(q));
+    auto q = listQuery(ctx);
+    ctx.sendJson(200, postQueries(ctx).listQuestions(q));
 }
 
 void createQuestion(RequestContext& ctx) {
     ctx.requireViewer();
-    int64_t id = PostService(ctx).ask(draftFromJson(ctx));
+    int64_t id = postService(ctx).ask(draftFromJson(ctx));
     ctx.res().header("Location", "/api/v1/questions/" + std::to_string(id));
-    ctx.sendJson(201, PostQueries(ctx).post(id));
+    ctx.sendJson(201, postQueries(ctx).post(id));
 }
 
 void getQuestion(RequestContext& ctx) {
-    ctx.sendJson(200, PostQueries(ctx).question(ctx.idParam("id")));
+    ctx.sendJson(200, postQueries(ctx).question(ctx.idParam("id")));
 }
 
 void createAnswer(RequestContext& ctx) {
     ctx.requireViewer();
-    int64_t id = PostService(ctx).answer(ctx.idParam("id"), draftFromJson(ctx));
+    int64_t id = postService(ctx).answer(ctx.idParam("id"), draftFromJson(ctx));
     ctx.res().header("Location", "/api/v1/posts/" + std::to_string(id));
-    ctx.sendJson(201, PostQueries(ctx).post(id));
+    ctx.sendJson(201, postQueries(ctx).post(id));
 }
 
 void getPost(RequestContext& ctx) {
-    ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id")));
+    ctx.sendJson(200, postQueries(ctx).post(ctx.idParam("id")));
 }
 
 void editPost(RequestContext& ctx) {
     ctx.requireViewer();
     int64_t id = ctx.idParam("id");
-    PostService(ctx).edit(id, draftFromJson(ctx));
-    ctx.sendJson(200, PostQueries(ctx).post(id));
+    postService(ctx).edit(id, draftFromJson(ctx));
+    ctx.sendJson(200, postQueries(ctx).post(id));
 }
 
 void postHistory(RequestContext& ctx) {
-    ctx.sendJson(200, PostQueries(ctx).history(ctx.idParam("id")));
+    ctx.sendJson(200, postQueries(ctx).history(ctx.idParam("id")));
 }
 
 void vote(RequestContext& ctx) {
@@ -96,13 +95,13 @@ void vote(RequestContext& ctx) {
     auto it = b.find("value");
     if (it == b.end() || !it->is_number_integer())
         throw Error::invalid("value", "value must be 1 or -1");
-    auto [score, mine] = PostService(ctx).vote(ctx.idParam("id"), it->get<int>());
+    auto [score, mine] = postService(ctx).vote(ctx.idParam("id"), it->get<int>());
     ctx.sendJson(200, {{"post_id", ctx.idParam("id")}, {"score", score}, {"my_vote", mine}});
 }
 
 void unvote(RequestContext& ctx) {
     ctx.requireViewer();
-    auto [score, mine] = PostService(ctx).unvote(ctx.idParam("id"));
+    auto [score, mine] = postService(ctx).unvote(ctx.idParam("id"));
     ctx.sendJson(200, {{"post_id", ctx.idParam("id")}, {"score", score}, {"my_vote", mine}});
 }
 
@@ -111,8 +110,8 @@ void createComment(RequestContext& ctx) {
     auto body = stringField(ctx, "body");
     if (!body)
         throw Error::invalid("body", "body is required");
-    int64_t id = PostService(ctx).comment(ctx.idParam("id"), *body);
-    ctx.sendJson(201, PostQueries(ctx).comment(id));
+    int64_t id = postService(ctx).comment(ctx.idParam("id"), *body);
+    ctx.sendJson(201, postQueries(ctx).comment(id));
 }
 
 void closePost(RequestContext& ctx) {
@@ -120,27 +119,27 @@ void closePost(RequestContext& ctx) {
     auto reason = stringField(ctx, "reason");
     if (!reason || reason->empty())
         throw Error::invalid("reason", "reason is required");
-    PostService(ctx).close(ctx.idParam("id"), *reason);
-    ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id")));
+    postService(ctx).close(ctx.idParam("id"), *reason);
+    ctx.sendJson(200, postQueries(ctx).post(ctx.idParam("id")));
 }
 
 template <typename F>
 Handler moderation(F f) {
     return [f](RequestContext& ctx) {
         ctx.requireViewer();
-        PostService service(ctx);
+        auto service = postService(ctx);
         f(service, ctx.idParam("id"));
-        ctx.sendJson(200, PostQueries(ctx).post(ctx.idParam("id")));
+        ctx.sendJson(200, postQueries(ctx).post(ctx.idParam("id")));
     };
 }
 
 void getUser(RequestContext& ctx) {
-    ctx.sendJson(200, PostQueries(ctx).member(ctx.idParam("id")));
+    ctx.sendJson(200, postQueries(ctx).member(ctx.idParam("id")));
 }
 
 void getUserPosts(RequestContext& ctx) {
-    auto q = PostQueries::listQuery(ctx);
-    ctx.sendJson(200, PostQueries(ctx).memberPosts(ctx.idParam("id"), q.page, q.per_page));
+    auto q = listQuery(ctx);
+    ctx.sendJson(200, postQueries(ctx).memberPosts(ctx.idParam("id"), q.page, q.per_page));
 }
 
 void me(RequestContext& ctx) {
@@ -151,8 +150,8 @@ void me(RequestContext& ctx) {
             "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
             "FROM network.accounts WHERE id = $1",
             v.account_id);
-    json member = PostQueries(ctx).member(v.account_id);
-    auto abilities = ctx.app().permissions().heldAbilities(c, ctx.tenant(), v);
+    json member = postQueries(ctx).member(v.account_id);
+    auto abilities = ctx.services().permissions().heldAbilities(c, ctx.tenant(), v);
     ctx.sendJson(200, {{"account",
                         {{"id", v.account_id},
                          {"username", v.username},
@@ -166,12 +165,12 @@ void me(RequestContext& ctx) {
 }
 
 void listTags(RequestContext& ctx) {
-    auto q = PostQueries::listQuery(ctx);
-    ctx.sendJson(200, PostQueries(ctx).tags(q.page, q.per_page));
+    auto q = listQuery(ctx);
+    ctx.sendJson(200, postQueries(ctx).tags(q.page, q.per_page));
 }
 
 void closeReasons(RequestContext& ctx) {
-    auto items = PostQueries(ctx).closeReasons();
+    auto items = postQueries(ctx).closeReasons();
     ctx.sendJson(200, {{"items", items}, {"total", items.size()}});
 }
 

@@ -1,9 +1,8 @@
-#include "content/PostQueries.h"
-#include "content/PostService.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "util/Error.h"
 #include "util/TextDiff.h"
+#include "web/ContentAccess.h"
 #include "web/Routes.h"
 
 namespace agora {
@@ -29,7 +28,7 @@ void tagLinks(json& post) {
 // The permission flags a page needs to show only the actions that will succeed.
 void addActions(RequestContext& ctx, json& post) {
     tagLinks(post);
-    auto& perms = ctx.app().permissions();
+    auto& perms = ctx.services().permissions();
     PostFacts f;
     f.id = post["id"];
     f.author_id = post["author"]["id"];
@@ -65,7 +64,7 @@ bool fromCache(RequestContext& ctx, uint64_t& generation) {
     if (ctx.viewer().signedIn() || !ctx.req().cookie("agora_flash").empty())
         return false;
     ctx.markShared();
-    auto& cache = ctx.app().pageCache();
+    auto& cache = ctx.services().pageCache();
     generation = cache.generation(ctx.tenant().id);
     auto key = ctx.req().path + "?" + ctx.req().query_string;
     if (auto body = cache.get(ctx.tenant().id, key)) {
@@ -79,16 +78,16 @@ bool fromCache(RequestContext& ctx, uint64_t& generation) {
 void keep(RequestContext& ctx, uint64_t generation) {
     if (!ctx.sharedPage() || ctx.res().status != 200)
         return;
-    ctx.app().pageCache().put(ctx.tenant().id, ctx.req().path + "?" + ctx.req().query_string,
-                              ctx.res().body, generation);
+    ctx.services().pageCache().put(ctx.tenant().id, ctx.req().path + "?" + ctx.req().query_string,
+                                   ctx.res().body, generation);
 }
 
 void home(RequestContext& ctx) {
     uint64_t generation = 0;
     if (fromCache(ctx, generation))
         return;
-    auto q = PostQueries::listQuery(ctx);
-    auto list = PostQueries(ctx).listQuestions(q);
+    auto q = listQuery(ctx);
+    auto list = postQueries(ctx).listQuestions(q);
     int64_t total = list["total"];
     int64_t pages = (total + q.per_page - 1) / q.per_page;
     std::string base = "/?sort=" + q.sort + (q.tag.empty() ? "" : "&tag=" + urlEncode(q.tag));
@@ -116,7 +115,7 @@ void questionPage(RequestContext& ctx) {
     uint64_t generation = 0;
     if (fromCache(ctx, generation))
         return;
-    auto q = PostQueries(ctx).question(ctx.idParam("id"));
+    auto q = postQueries(ctx).question(ctx.idParam("id"));
     addActions(ctx, q);
     for (auto& a : q["answers"])
         addActions(ctx, a);
@@ -124,11 +123,11 @@ void questionPage(RequestContext& ctx) {
     facts.closed = q["closed"];
     facts.locked = q["locked"];
     facts.deleted = q["deleted"];
-    q["can_answer"] = ctx.app()
+    q["can_answer"] = ctx.services()
                           .permissions()
                           .decide(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Answer, &facts)
                           .allowed;
-    q["close_reasons"] = PostQueries(ctx).closeReasons();
+    q["close_reasons"] = postQueries(ctx).closeReasons();
     // The page shows rendered HTML; the Markdown sources would only be copied around.
     q.erase("body");
     for (auto& a : q["answers"])
@@ -151,7 +150,7 @@ void askPage(RequestContext& ctx) {
 bool previewInto(RequestContext& ctx, const std::string& templ, json& data,
                  const std::string& body) {
     try {
-        data["preview_html"] = PostService(ctx).preview(body);
+        data["preview_html"] = postService(ctx).preview(body);
         return true;
     } catch (const Error& e) {
         if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
@@ -180,7 +179,7 @@ void askSubmit(RequestContext& ctx) {
         return;
     }
     try {
-        int64_t id = PostService(ctx).ask(d);
+        int64_t id = postService(ctx).ask(d);
         ctx.redirect("/questions/" + std::to_string(id));
     } catch (const Error& e) {
         if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
@@ -208,7 +207,7 @@ void answerSubmit(RequestContext& ctx) {
     PostDraft d;
     d.body = formValue(ctx, "body");
     try {
-        int64_t id = PostService(ctx).answer(qid, d);
+        int64_t id = postService(ctx).answer(qid, d);
         ctx.redirect("/questions/" + std::to_string(qid) + "#post-" + std::to_string(id));
     } catch (const Error& e) {
         if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
@@ -221,11 +220,12 @@ void answerSubmit(RequestContext& ctx) {
 void editPage(RequestContext& ctx) {
     ctx.requireViewer();
     int64_t id = ctx.idParam("id");
-    auto post = PostQueries(ctx).post(id);
+    auto post = postQueries(ctx).post(id);
     addActions(ctx, post);
     if (!post["can_edit"].get<bool>()) {
-        auto facts = PostService(ctx).facts(id);
-        ctx.app().permissions().require(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Edit, &facts);
+        auto facts = postService(ctx).facts(id);
+        ctx.services().permissions().require(ctx.db(), ctx.tenant(), ctx.viewer(), Action::Edit,
+                                             &facts);
     }
     json data = {
         {"title", "Edit post"},      {"post", post},    {"form_title", post.value("title", "")},
@@ -242,7 +242,7 @@ void editPage(RequestContext& ctx) {
 void editSubmit(RequestContext& ctx) {
     ctx.requireViewer();
     int64_t id = ctx.idParam("id");
-    auto post = PostQueries(ctx).post(id);
+    auto post = postQueries(ctx).post(id);
     PostDraft d;
     if (post["type"] == "question") {
         d.title = formValue(ctx, "title");
@@ -268,7 +268,7 @@ void editSubmit(RequestContext& ctx) {
         return;
     }
     try {
-        PostService(ctx).edit(id, d);
+        postService(ctx).edit(id, d);
         backToThread(ctx, id);
     } catch (const Error& e) {
         if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::Conflict)
@@ -279,7 +279,7 @@ void editSubmit(RequestContext& ctx) {
 }
 
 void historyPage(RequestContext& ctx) {
-    auto h = PostQueries(ctx).history(ctx.idParam("id"));
+    auto h = postQueries(ctx).history(ctx.idParam("id"));
     ctx.render("history", {{"title", "Revision history"},
                            {"post", h["post"]},
                            {"revisions", h["items"]},
@@ -290,7 +290,7 @@ void voteSubmit(RequestContext& ctx) {
     ctx.requireViewer();
     int64_t id = ctx.idParam("id");
     auto value = formValue(ctx, "value");
-    PostService s(ctx);
+    auto s = postService(ctx);
     if (value == "0")
         s.unvote(id);
     else
@@ -302,7 +302,7 @@ void commentSubmit(RequestContext& ctx) {
     ctx.requireViewer();
     int64_t id = ctx.idParam("id");
     try {
-        PostService(ctx).comment(id, formValue(ctx, "body"));
+        postService(ctx).comment(id, formValue(ctx, "body"));
     } catch (const Error& e) {
         if (e.kind() != ErrorCode::Invalid && e.kind() != ErrorCode::RateLimited)
             throw;
@@ -316,7 +316,7 @@ Handler formAction(F f, const char* done) {
     return [f, done](RequestContext& ctx) {
         ctx.requireViewer();
         int64_t id = ctx.idParam("id");
-        PostService s(ctx);
+        auto s = postService(ctx);
         f(s, id, ctx);
         ctx.flash(done);
         backToThread(ctx, id);
@@ -325,8 +325,8 @@ Handler formAction(F f, const char* done) {
 
 void profilePage(RequestContext& ctx) {
     int64_t id = ctx.idParam("id");
-    auto q = PostQueries::listQuery(ctx);
-    PostQueries queries(ctx);
+    auto q = listQuery(ctx);
+    auto queries = postQueries(ctx);
     auto member = queries.member(id);
     auto posts = queries.memberPosts(id, q.page, q.per_page);
     int64_t total = posts["total"];
@@ -344,8 +344,8 @@ void profilePage(RequestContext& ctx) {
 }
 
 void tagsPage(RequestContext& ctx) {
-    auto q = PostQueries::listQuery(ctx);
-    auto tags = PostQueries(ctx).tags(q.page, 100);
+    auto q = listQuery(ctx);
+    auto tags = postQueries(ctx).tags(q.page, 100);
     ctx.render("tags", {{"title", "Tags"}, {"tags", tags["items"]}});
 }
 

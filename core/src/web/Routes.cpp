@@ -1,21 +1,20 @@
 #include "web/Routes.h"
 
-#include "app/App.h"
 #include "http/Router.h"
 #include "web/NetworkRoutes.h"
 
 namespace agora {
 
-void registerAllRoutes(App& app, Router& router) {
+void registerAllRoutes(Services& services, PluginHost& plugins, Router& router) {
     // /healthz and /metrics answer on any host, ahead of every tenant route.
     router.addNetworkHandler(
-        [&app](const HttpRequest& req, HttpResponse& res, std::string& route_name) {
-            return handleNetworkRoute(app, req, res, route_name);
+        [&services](const HttpRequest& req, HttpResponse& res, std::string& route_name) {
+            return handleNetworkRoute(services, req, res, route_name);
         });
     registerStaticRoutes(router);
     registerAuthRoutes(router);
-    registerAdminRoutes(router);
-    registerPluginAdminRoutes(router);
+    registerAdminRoutes(router, plugins);
+    registerPluginAdminRoutes(router, plugins);
     registerPostApiRoutes(router);
     registerPostPages(router);
     registerNotificationRoutes(router);

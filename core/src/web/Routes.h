@@ -3,16 +3,17 @@
 namespace agora {
 
 class Router;
-class App;
+class PluginHost;
+class Services;
 
 // Every core route is registered from here, explicitly, in one place.
 void registerStaticRoutes(Router& router);
 void registerAuthRoutes(Router& router);
-void registerAdminRoutes(Router& router);
-void registerPluginAdminRoutes(Router& router);
+void registerAdminRoutes(Router& router, PluginHost& plugins);
+void registerPluginAdminRoutes(Router& router, PluginHost& plugins);
 void registerPostApiRoutes(Router& router);
 void registerPostPages(Router& router);
 void registerNotificationRoutes(Router& router);
-void registerAllRoutes(App& app, Router& router);
+void registerAllRoutes(Services& services, PluginHost& plugins, Router& router);
 
 }  // namespace agora

@@ -29,7 +29,7 @@ std::string contentType(const std::string& name) {
 }
 
 void serveAsset(RequestContext& ctx) {
-    auto path = ctx.app().renderer().asset(ctx.tenant().theme, ctx.param("file"));
+    auto path = ctx.services().renderer().asset(ctx.tenant().theme, ctx.param("file"));
     if (path.empty())
         throw Error::notFound();
     std::ifstream in(path, std::ios::binary);

@@ -129,7 +129,7 @@ std::string MigrateTest::addTenant(const std::string& slug, const std::string& h
     f.slug = slug;
     f.name = "Tenant " + slug;
     f.hosts = {host.empty() ? slug + ".test" : host};
-    TenantService(app()).add(f);
+    TenantService(app(), app().plugins()).add(f);
     return tenantSchemaFor(slug);
 }
 
@@ -142,7 +142,7 @@ int64_t MigrateTest::addMember(const std::string& slug, const std::string& usern
             *lease, {username, username + "@example.test", "correct horse battery", username});
         tx.commit();
     }
-    TenantService(app()).setRole(slug, username, role);
+    TenantService(app(), app().plugins()).setRole(slug, username, role);
     return scalar("SELECT id FROM network.accounts WHERE username = '" + username + "'");
 }
 

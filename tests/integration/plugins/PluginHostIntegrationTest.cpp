@@ -213,7 +213,7 @@ TEST_F(PluginHostIntegrationTest, TenantFilesNameOnlyLoadedPlugins) {
     }
     // apply() enables (migrations + hook) a plugin added to an existing tenant's file.
     auto t = s.createTenant("plgapply");
-    TenantService svc(s.app());
+    TenantService svc(s.app(), s.app().plugins());
     auto file = svc.exportFile(t.slug);
     file.plugins = {"fixture_good"};
     EXPECT_TRUE(svc.apply(file));

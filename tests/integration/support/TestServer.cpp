@@ -50,7 +50,7 @@ TestServer::TestServer() {
     app_->directory().reload();
     app_->directory().startListening(app_->config().database_url);
     // Port 0: the kernel picks a free one, so parallel runs on one machine never collide.
-    http_ = std::make_unique<HttpServer>(*app_, 0, 4);
+    http_ = std::make_unique<HttpServer>(*app_, app_->router(), 0, 4);
     http_->start();
 }
 
@@ -90,7 +90,7 @@ TestTenant TestServer::createTenant(const std::string& prefix,
     auto spec = tenantFile(prefix);
     if (customise)
         customise(spec);
-    TenantService(*app_).add(spec);
+    TenantService(*app_, app_->plugins()).add(spec);
     // The NOTIFY would get there within a second; setup should not have to wait for it.
     app_->directory().reload();
     return tenant(spec.slug);
@@ -127,7 +127,7 @@ TestUser TestServer::createUser(const TestTenant& tenant, const std::string& rol
     }
     c.forgetSchema();
     if (role != "member")
-        TenantService(*app_).setRole(tenant.slug, u.username, role);
+        TenantService(*app_, app_->plugins()).setRole(tenant.slug, u.username, role);
     return u;
 }
 

@@ -1,4 +1,4 @@
-#include "render/PageCache.h"
+#include "cache/PageCache.h"
 
 namespace agora {
 
