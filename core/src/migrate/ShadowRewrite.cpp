@@ -106,8 +106,11 @@ db::Params toParams(const std::vector<std::string>& a, const std::vector<std::st
     return p;
 }
 
+// lock_timeout fired, or chosen as a deadlock victim: nothing is left behind once the
+// transaction rolls back, so trying again later is safe.
 bool retryable(const db::PgError& e) {
-    return e.sqlstate() == "55P03" || e.sqlstate() == "40P01";
+    return dynamic_cast<const db::LockNotAvailable*>(&e) ||
+           dynamic_cast<const db::DeadlockDetected*>(&e);
 }
 
 }  // namespace
@@ -369,9 +372,7 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
         auto safeRound = [&](int64_t limit) -> int64_t {
             try {
                 return round(limit, false);
-            } catch (const db::PgError& e) {
-                if (e.sqlstate() != "23505")
-                    throw;
+            } catch (const db::UniqueViolation&) {
                 // Another unique index: replace every pending key at once, in one snapshot.
                 return round(0, true);
             }
@@ -479,9 +480,7 @@ ShadowResult ShadowRewrite::run(const ShadowOptions& o) {
                     try {
                         n = round(0, false, true);
                         c.exec("RELEASE SAVEPOINT replay");
-                    } catch (const db::PgError& e) {
-                        if (e.sqlstate() != "23505")
-                            throw;
+                    } catch (const db::UniqueViolation&) {
                         c.exec("ROLLBACK TO SAVEPOINT replay");
                         n = round(0, true, true);
                     }
