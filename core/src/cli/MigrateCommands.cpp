@@ -5,8 +5,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/App.h"
 #include "cli/Command.h"
+#include "cli/OwnerDb.h"
 #include "migrate/MigrationLinter.h"
 #include "migrate/MigrationPlan.h"
 #include "migrate/Rehearsal.h"
@@ -20,8 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using migrate::MigrationPlan;
+using nlohmann::json;
 
-std::string stepList(const migrate::TargetStatus& st, const std::string& state) {
+std::string stepList(const migrate::TargetStatus& st, migrate::StepPlanState state) {
     std::string out;
     for (const auto& s : st.steps)
         if (s.state == state)
@@ -31,9 +32,9 @@ std::string stepList(const migrate::TargetStatus& st, const std::string& state) 
 
 int migrateStatus(const Args& args) {
     bool detail = args.has("all") || !args.positional().empty();
-    App app(Config::load(), 2);
-    auto plan = MigrationPlan::load(app.config().root);
-    auto lease = app.pool().acquire();
+    OwnerDb db(2);
+    auto plan = MigrationPlan::load(db.config().root);
+    auto lease = db.pool().acquire();
     auto& c = *lease;
     std::vector<migrate::Target> targets;
     if (!args.positional().empty()) {
@@ -64,26 +65,28 @@ int migrateStatus(const Args& args) {
         if (!detail) {
             std::printf("%-44s %3zu applied, %3zu pending", name.c_str(), st.applied, st.pending);
             if (st.pending)
-                std::printf(": %s", stepList(st, "pending").c_str());
+                std::printf(": %s", stepList(st, migrate::StepPlanState::Pending).c_str());
             if (st.edited)
-                std::printf("  EDITED: %s", stepList(st, "edited").c_str());
+                std::printf("  EDITED: %s", stepList(st, migrate::StepPlanState::Edited).c_str());
             if (st.missing)
-                std::printf("  NO FILE: %s", stepList(st, "missing").c_str());
+                std::printf("  NO FILE: %s", stepList(st, migrate::StepPlanState::Missing).c_str());
             std::printf("\n");
             continue;
         }
         std::printf("%s\n", name.c_str());
         for (const auto& s : st.steps) {
             std::string note;
-            if (s.state == "pending")
+            if (s.state == migrate::StepPlanState::Pending)
                 note = s.phase + (s.transactional ? "" : ", no-transaction");
-            else if (s.state == "edited")
+            else if (s.state == migrate::StepPlanState::Edited)
                 note = "file changed after it was applied: add a new step instead";
-            else if (s.state == "missing")
+            else if (s.state == migrate::StepPlanState::Missing)
                 note = "in the ledger, no file";
-            std::printf("  %-40s %-8s %-19s %7s  %s\n", s.step.c_str(), s.state.c_str(),
-                        s.applied_at.c_str(),
-                        s.state == "pending" ? "" : (std::to_string(s.duration_ms) + " ms").c_str(),
+            std::printf("  %-40s %-8s %-19s %7s  %s\n", s.step.c_str(),
+                        migrate::str(s.state).c_str(), s.applied_at.c_str(),
+                        s.state == migrate::StepPlanState::Pending
+                            ? ""
+                            : (std::to_string(s.duration_ms) + " ms").c_str(),
                         note.c_str());
         }
     }
@@ -108,7 +111,8 @@ std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan&
         if (t.isNetwork() != network)
             continue;
         for (const auto& s : plan.status(c, t).steps)
-            if (s.state == "pending" || s.state == "edited")
+            if (s.state == migrate::StepPlanState::Pending ||
+                s.state == migrate::StepPlanState::Edited)
                 out.insert(s.step);
     }
     if (!network) {
@@ -191,8 +195,8 @@ int migrateLint(const Args& args) {
         bool everything = args.has("all");
         if (!everything) {
             try {
-                App app(config, 1);
-                auto lease = app.pool().acquire();
+                OwnerDb db(1, config);
+                auto lease = db.pool().acquire();
                 folders[0].selected = pendingSomewhere(*lease, plan, true);
                 folders[1].selected = pendingSomewhere(*lease, plan, false);
                 for (size_t i = 2; i < folders.size(); ++i)
@@ -247,15 +251,15 @@ int maxLockMs(const Args& args) {
 
 int migrateRehearse(const Args& args) {
     auto slug = args.pos(0, "SLUG");
-    App app(Config::load(), 4);
-    app.initNetwork();
+    OwnerDb db(4);
+    db.initNetwork();
     Progress progress("migrate rehearse");
     migrate::RehearsalOptions options;
     options.apply.max_lock_ms = maxLockMs(args);
     options.probe = !args.has("no-probe");
     options.progress = [&](const std::string& m) { progress.update(m); };
-    auto report =
-        migrate::Rehearsal(app, MigrationPlan::load(app.config().root)).run(slug, options);
+    auto report = migrate::Rehearsal(db.pool(), db.url(), MigrationPlan::load(db.config().root))
+                      .run(slug, options);
     progress.done(report.value("ok", false) ? "done" : "failed");
     if (auto html = args.get("html")) {
         std::ofstream out(*html, std::ios::binary | std::ios::trunc);
@@ -275,8 +279,8 @@ int migrateApply(const Args& args) {
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
-    App app(Config::load(), 2);
-    app.initNetwork();
+    OwnerDb db(2);
+    db.initNetwork();
     Progress progress("migrate apply");
     migrate::RolloutOptions options;
     options.apply.max_lock_ms = maxLockMs(args);
@@ -288,9 +292,9 @@ int migrateApply(const Args& args) {
     if (auto c = args.get("canary"))
         options.canaries = splitList(*c);
     options.progress = [&](const std::string& m) { progress.update(m); };
-    auto result = migrate::Rollout(app, MigrationPlan::load(app.config().root))
+    auto result = migrate::Rollout(db.pool(), db.url(), MigrationPlan::load(db.config().root))
                       .run(all ? std::vector<std::string>{} : args.positional(), options);
-    std::map<std::string, int> counts;
+    std::map<migrate::RolloutStatus, int> counts;
     for (const auto& t : result.tenants)
         ++counts[t.status];
     progress.done(result.ok ? "done" : "finished with failures");
@@ -298,7 +302,8 @@ int migrateApply(const Args& args) {
         std::cout << result.toJson().dump(2) << "\n";
     } else {
         for (const auto& t : result.tenants) {
-            std::printf("%-28s %-8s %-11s", t.slug.c_str(), t.wave.c_str(), t.status.c_str());
+            std::printf("%-28s %-8s %-11s", t.slug.c_str(), migrate::str(t.wave).c_str(),
+                        migrate::str(t.status).c_str());
             if (!t.applied.empty()) {
                 std::string list;
                 for (const auto& s : t.applied)
@@ -315,23 +320,28 @@ int migrateApply(const Args& args) {
             std::printf("\n");
         }
         std::printf("%d applied, %d up to date, %d failed, %d refused, %d skipped\n",
-                    counts["applied"], counts["up-to-date"], counts["failed"], counts["refused"],
-                    counts["skipped"]);
+                    counts[migrate::RolloutStatus::Applied],
+                    counts[migrate::RolloutStatus::UpToDate],
+                    counts[migrate::RolloutStatus::Failed], counts[migrate::RolloutStatus::Refused],
+                    counts[migrate::RolloutStatus::Skipped]);
     }
     if (!result.ok)
         std::cerr << "agora migrate apply: "
-                  << counts["failed"] + counts["refused"] + counts["skipped"]
+                  << counts[migrate::RolloutStatus::Failed] +
+                         counts[migrate::RolloutStatus::Refused] +
+                         counts[migrate::RolloutStatus::Skipped]
                   << " tenant(s) not migrated; rerun to continue\n";
     return result.ok ? 0 : 1;
 }
 
 int tenantStage(const Args& args) {
     auto slug = args.pos(0, "SLUG");
-    App app(Config::load(), 3);
-    app.initNetwork();
+    OwnerDb db(3);
+    db.initNetwork();
     Progress progress("tenant stage");
-    auto r = Stager(app).stage(slug, args.has("verify"),
-                               [&](const std::string& m) { progress.update(m); });
+    auto r = Stager(db.pool(), db.url()).stage(slug, args.has("verify"), [&](const std::string& m) {
+        progress.update(m);
+    });
     progress.done((r.created ? "created " : "refreshed ") + r.slug);
     if (args.has("json")) {
         std::cout << r.toJson().dump(2) << "\n";
