@@ -139,87 +139,79 @@ bool pluginStepPending(db::PgConnection& c, const std::string& plugin, const std
     return r.i64(0, 0) > 0 || r.i64(0, 1) == 0;
 }
 
-int migrateLint(const Args& args) {
-    if (args.has("rules")) {
-        for (const auto& r : migrate::MigrationLinter::rules())
-            std::cout << r.id << "\n    " << r.summary << "\n    fix: " << r.fix << "\n";
-        return 0;
-    }
+// Each file given, linted with the earlier files of its folder as context (a validated CHECK
+// there).
+std::vector<migrate::LintFinding> lintFiles(const std::vector<std::string>& files) {
     std::vector<migrate::LintFinding> findings;
-    size_t linted = 0;
-    if (!args.positional().empty()) {
-        for (const auto& file : args.positional()) {
-            fs::path p(file);
-            std::ifstream in(p, std::ios::binary);
-            if (!in)
-                throw Error::invalid("FILES", "cannot read " + file);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            auto step = migrate::Migrator::makeStep(p.filename().string(), ss.str());
-            // Earlier files of the same folder are context (a validated CHECK there).
-            auto steps =
-                migrate::Migrator::loadSteps(p.parent_path().empty() ? "." : p.parent_path());
-            std::erase_if(steps, [&](const auto& s) { return s.name == step.name; });
-            steps.push_back(step);
-            std::sort(steps.begin(), steps.end(),
-                      [](const auto& a, const auto& b) { return a.name < b.name; });
-            auto found = migrate::MigrationLinter::lint(
-                steps, {step.name}, p.parent_path().empty() ? "" : p.parent_path().string());
-            findings.insert(findings.end(), found.begin(), found.end());
-            ++linted;
-        }
-    } else {
-        auto config = Config::load();
-        auto plan = MigrationPlan::load(config.root);
-        struct Folder {
-            std::string label;
-            std::vector<migrate::Step> steps;
-            std::set<std::string> selected;
-            std::string plugin;  // plugin folders: ledger names are "plugin/NNN_x.sql"
-        };
-        std::vector<Folder> folders = {{"migrations/network", plan.networkSteps(), {}, ""},
-                                       {"migrations/tenant", plan.tenantSteps(), {}, ""}};
-        // Plugins bring their own steps (applied when a tenant enables the plugin).
-        if (fs::is_directory(config.root / "plugins")) {
-            std::vector<fs::path> dirs;
-            for (const auto& e : fs::directory_iterator(config.root / "plugins"))
-                if (fs::is_directory(e.path() / "migrations"))
-                    dirs.push_back(e.path());
-            std::sort(dirs.begin(), dirs.end());
-            for (const auto& d : dirs)
-                folders.push_back({"plugins/" + d.filename().string() + "/migrations",
-                                   migrate::Migrator::loadSteps(d / "migrations"),
-                                   {},
-                                   d.filename().string()});
-        }
-        bool everything = args.has("all");
-        if (!everything) {
-            try {
-                OwnerDb db(1, config);
-                auto lease = db.pool().acquire();
-                folders[0].selected = pendingSomewhere(*lease, plan, true);
-                folders[1].selected = pendingSomewhere(*lease, plan, false);
-                for (size_t i = 2; i < folders.size(); ++i)
-                    for (const auto& s : folders[i].steps)
-                        if (pluginStepPending(*lease, folders[i].plugin, s.name))
-                            folders[i].selected.insert(s.name);
-            } catch (const std::exception& e) {
-                std::cerr << "agora migrate lint: no ledger to read (" << e.what()
-                          << "); linting every step\n";
-                everything = true;
-            }
-        }
-        for (auto& f : folders) {
-            if (everything)
-                for (const auto& s : f.steps)
-                    f.selected.insert(s.name);
-            auto found = migrate::MigrationLinter::lint(f.steps, f.selected, f.label);
-            findings.insert(findings.end(), found.begin(), found.end());
-            linted += f.selected.size();
-        }
+    for (const auto& file : files) {
+        fs::path p(file);
+        std::ifstream in(p, std::ios::binary);
+        if (!in)
+            throw Error::invalid("FILES", "cannot read " + file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto step = migrate::Migrator::makeStep(p.filename().string(), ss.str());
+        auto steps = migrate::Migrator::loadSteps(p.parent_path().empty() ? "." : p.parent_path());
+        std::erase_if(steps, [&](const auto& s) { return s.name == step.name; });
+        steps.push_back(step);
+        std::sort(steps.begin(), steps.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
+        auto found = migrate::MigrationLinter::lint(
+            steps, {step.name}, p.parent_path().empty() ? "" : p.parent_path().string());
+        findings.insert(findings.end(), found.begin(), found.end());
     }
+    return findings;
+}
+
+struct LintFolder {
+    std::string label;
+    std::vector<migrate::Step> steps;
+    std::set<std::string> selected;
+    std::string plugin;  // plugin folders: ledger names are "plugin/NNN_x.sql"
+};
+
+// Core's two folders, then each plugin's (applied when a tenant enables the plugin).
+std::vector<LintFolder> lintFolders(const Config& config, const MigrationPlan& plan) {
+    std::vector<LintFolder> folders = {{"migrations/network", plan.networkSteps(), {}, ""},
+                                       {"migrations/tenant", plan.tenantSteps(), {}, ""}};
+    if (!fs::is_directory(config.root / "plugins"))
+        return folders;
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(config.root / "plugins"))
+        if (fs::is_directory(e.path() / "migrations"))
+            dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& d : dirs)
+        folders.push_back({"plugins/" + d.filename().string() + "/migrations",
+                           migrate::Migrator::loadSteps(d / "migrations"),
+                           {},
+                           d.filename().string()});
+    return folders;
+}
+
+// Selects the steps still pending somewhere; false when there is no ledger to read.
+bool selectPending(const Config& config, const MigrationPlan& plan,
+                   std::vector<LintFolder>& folders) {
+    try {
+        OwnerDb db(1, config);
+        auto lease = db.pool().acquire();
+        folders[0].selected = pendingSomewhere(*lease, plan, true);
+        folders[1].selected = pendingSomewhere(*lease, plan, false);
+        for (size_t i = 2; i < folders.size(); ++i)
+            for (const auto& s : folders[i].steps)
+                if (pluginStepPending(*lease, folders[i].plugin, s.name))
+                    folders[i].selected.insert(s.name);
+        return true;
+    } catch (const std::exception& e) {
+        std::cerr << "agora migrate lint: no ledger to read (" << e.what()
+                  << "); linting every step\n";
+        return false;
+    }
+}
+
+void printLint(const std::vector<migrate::LintFinding>& findings, size_t linted, bool as_json) {
     size_t errors = migrate::MigrationLinter::errorCount(findings);
-    if (args.has("json")) {
+    if (as_json) {
         json out = {{"steps", linted}, {"errors", errors}, {"findings", json::array()}};
         for (const auto& f : findings) {
             json j = {{"file", f.file},       {"line", f.line}, {"rule", f.rule},
@@ -230,16 +222,44 @@ int migrateLint(const Args& args) {
             out["findings"].push_back(j);
         }
         std::cout << out.dump(2) << "\n";
-    } else {
-        for (const auto& f : findings)
-            printFinding(f);
-        std::cout << (errors ? std::to_string(errors) + " problem(s)" : std::string("clean"))
-                  << " in " << linted << " step(s)";
-        if (findings.size() > errors)
-            std::cout << " (" << findings.size() - errors << " opt-out(s))";
-        std::cout << "\n";
+        return;
     }
-    return errors ? 1 : 0;
+    for (const auto& f : findings)
+        printFinding(f);
+    std::cout << (errors ? std::to_string(errors) + " problem(s)" : std::string("clean")) << " in "
+              << linted << " step(s)";
+    if (findings.size() > errors)
+        std::cout << " (" << findings.size() - errors << " opt-out(s))";
+    std::cout << "\n";
+}
+
+int migrateLint(const Args& args) {
+    if (args.has("rules")) {
+        for (const auto& r : migrate::MigrationLinter::rules())
+            std::cout << r.id << "\n    " << r.summary << "\n    fix: " << r.fix << "\n";
+        return 0;
+    }
+    std::vector<migrate::LintFinding> findings;
+    size_t linted = 0;
+    if (!args.positional().empty()) {
+        findings = lintFiles(args.positional());
+        linted = args.positional().size();
+    } else {
+        auto config = Config::load();
+        auto plan = MigrationPlan::load(config.root);
+        auto folders = lintFolders(config, plan);
+        bool everything = args.has("all") || !selectPending(config, plan, folders);
+        for (auto& f : folders) {
+            if (everything)
+                for (const auto& s : f.steps)
+                    f.selected.insert(s.name);
+            auto found = migrate::MigrationLinter::lint(f.steps, f.selected, f.label);
+            findings.insert(findings.end(), found.begin(), found.end());
+            linted += f.selected.size();
+        }
+    }
+    printLint(findings, linted, args.has("json"));
+    return migrate::MigrationLinter::errorCount(findings) ? 1 : 0;
 }
 
 int maxLockMs(const Args& args) {
