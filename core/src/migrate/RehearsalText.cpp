@@ -12,6 +12,47 @@ using rehearsal::bytes;
 using rehearsal::human;
 using rehearsal::pad;
 
+namespace {
+
+// One row per step, one per lock it held, on a shared time axis.
+void timeline(const json& report, int width, std::ostringstream& out) {
+    int64_t end = 1;
+    for (const auto& s : report["steps"])
+        end = std::max(end, s["end_ms"].get<int64_t>());
+    double per_col = static_cast<double>(end) / width;
+    auto bar = [&](int64_t from, int64_t to, char c) {
+        std::string line(static_cast<size_t>(width), ' ');
+        int a = static_cast<int>(static_cast<double>(from) / per_col);
+        int b = static_cast<int>(static_cast<double>(to) / per_col);
+        a = std::clamp(a, 0, width - 1);
+        b = std::clamp(b, a, width - 1);
+        for (int i = a; i <= b; ++i)
+            line[static_cast<size_t>(i)] = c;
+        return "|" + line + "|";
+    };
+    out << "\nTimeline (0 to " << human(end)
+        << ", one column = " << human(static_cast<int64_t>(per_col + 0.5)) << "):\n";
+    for (const auto& s : report["steps"]) {
+        out << "  " << pad(s["step"].get<std::string>(), 36)
+            << bar(s["start_ms"].get<int64_t>(), s["end_ms"].get<int64_t>(), '#') << " "
+            << human(s["duration_ms"].get<int64_t>()) << "\n";
+        for (const auto& l : s["locks"]) {
+            std::string label =
+                l["relation"].get<std::string>() + " " + l["mode"].get<std::string>();
+            out << "    " << pad(label, 34)
+                << bar(l["first_ms"].get<int64_t>(), l["last_ms"].get<int64_t>(), '=') << "\n";
+        }
+        if (s["max_wait_ms"].get<int64_t>() > 0) {
+            int64_t w = s["max_wait_ms"].get<int64_t>();
+            int64_t to = std::min(s["end_ms"].get<int64_t>(), s["start_ms"].get<int64_t>() + w);
+            out << "    " << pad("others waited", 34) << bar(s["start_ms"].get<int64_t>(), to, '!')
+                << " " << human(w) << "\n";
+        }
+    }
+}
+
+}  // namespace
+
 std::string Rehearsal::render(const json& report, int width) {
     std::ostringstream out;
     out << "Rehearsal of " << report.value("tenant", "?");
@@ -54,40 +95,7 @@ std::string Rehearsal::render(const json& report, int width) {
             out << "! " << s["step"].get<std::string>() << ": " << s.value("error", "") << "\n";
     }
 
-    // Timeline: one row per step, one per lock it held, on a shared time axis.
-    int64_t end = 1;
-    for (const auto& s : report["steps"])
-        end = std::max(end, s["end_ms"].get<int64_t>());
-    double per_col = static_cast<double>(end) / width;
-    auto bar = [&](int64_t from, int64_t to, char c) {
-        std::string line(static_cast<size_t>(width), ' ');
-        int a = static_cast<int>(static_cast<double>(from) / per_col);
-        int b = static_cast<int>(static_cast<double>(to) / per_col);
-        a = std::clamp(a, 0, width - 1);
-        b = std::clamp(b, a, width - 1);
-        for (int i = a; i <= b; ++i)
-            line[static_cast<size_t>(i)] = c;
-        return "|" + line + "|";
-    };
-    out << "\nTimeline (0 to " << human(end)
-        << ", one column = " << human(static_cast<int64_t>(per_col + 0.5)) << "):\n";
-    for (const auto& s : report["steps"]) {
-        out << "  " << pad(s["step"].get<std::string>(), 36)
-            << bar(s["start_ms"].get<int64_t>(), s["end_ms"].get<int64_t>(), '#') << " "
-            << human(s["duration_ms"].get<int64_t>()) << "\n";
-        for (const auto& l : s["locks"]) {
-            std::string label =
-                l["relation"].get<std::string>() + " " + l["mode"].get<std::string>();
-            out << "    " << pad(label, 34)
-                << bar(l["first_ms"].get<int64_t>(), l["last_ms"].get<int64_t>(), '=') << "\n";
-        }
-        if (s["max_wait_ms"].get<int64_t>() > 0) {
-            int64_t w = s["max_wait_ms"].get<int64_t>();
-            int64_t to = std::min(s["end_ms"].get<int64_t>(), s["start_ms"].get<int64_t>() + w);
-            out << "    " << pad("others waited", 34) << bar(s["start_ms"].get<int64_t>(), to, '!')
-                << " " << human(w) << "\n";
-        }
-    }
+    timeline(report, width, out);
     out << "\n"
         << (report.value("ok", false) ? "ok" : "FAILED: " + report.value("error", "")) << " in "
         << human(report.value("total_ms", int64_t{0})) << "\n";
