@@ -7,6 +7,7 @@
 
 #include "cli/Command.h"
 #include "cli/OwnerDb.h"
+#include "migrate/Ledger.h"
 #include "migrate/MigrationLinter.h"
 #include "migrate/MigrationPlan.h"
 #include "migrate/Rehearsal.h"
@@ -130,13 +131,8 @@ std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan&
 // A plugin step is pending while a tenant with the plugin enabled lacks it, or while no tenant
 // has the plugin yet (it runs on the first enable).
 bool pluginStepPending(db::PgConnection& c, const std::string& plugin, const std::string& step) {
-    auto r =
-        c.q("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM network.schema_migrations m "
-            "  WHERE m.target = t.schema_name AND m.step = $2)), count(*) "
-            "FROM network.tenant_plugins tp JOIN network.tenants t ON t.id = tp.tenant_id "
-            "WHERE tp.plugin = $1 AND tp.enabled",
-            plugin, plugin + "/" + step);
-    return r.i64(0, 0) > 0 || r.i64(0, 1) == 0;
+    auto [lacking, enabled] = migrate::Ledger(c).pluginCoverage(plugin, plugin + "/" + step);
+    return lacking > 0 || enabled == 0;
 }
 
 // Each file given, linted with the earlier files of its folder as context (a validated CHECK

@@ -42,6 +42,17 @@ bool Ledger::contains(const std::string& target, const std::string& step) {
                 .empty();
 }
 
+std::pair<int64_t, int64_t> Ledger::pluginCoverage(const std::string& plugin,
+                                                   const std::string& step) {
+    auto r = conn_.q(
+        "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM network.schema_migrations m "
+        "  WHERE m.target = t.schema_name AND m.step = $2)), count(*) "
+        "FROM network.tenant_plugins tp JOIN network.tenants t ON t.id = tp.tenant_id "
+        "WHERE tp.plugin = $1 AND tp.enabled",
+        plugin, step);
+    return {r.i64(0, 0), r.i64(0, 1)};
+}
+
 void Ledger::record(const std::string& target, const Step& step, int64_t duration_ms) {
     conn_.q(
         "INSERT INTO network.schema_migrations (target, step, checksum, duration_ms) "

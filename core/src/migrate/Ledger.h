@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/PgConnection.h"
@@ -37,6 +38,9 @@ public:
     // The same rows in step order (what a copy of the target carries along).
     std::vector<LedgerEntry> entries(const std::string& target);
     bool contains(const std::string& target, const std::string& step);
+    // Of the tenants with `plugin` enabled: how many lack `step` ("plugin/NNN_x.sql"), and how
+    // many there are.
+    std::pair<int64_t, int64_t> pluginCoverage(const std::string& plugin, const std::string& step);
 
     // A step applied now; runs in the caller's transaction, if any.
     void record(const std::string& target, const Step& step, int64_t duration_ms);
