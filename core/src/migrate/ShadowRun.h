@@ -31,7 +31,6 @@ struct Column {
     bool always_identity = false;
 };
 
-
 // The SQL the engine needs, built once from the table's primary key and columns.
 struct Plan {
     std::string orig, shadow, capture, dirty, keys;
