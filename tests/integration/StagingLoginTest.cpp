@@ -23,7 +23,8 @@ TEST_F(StagingLoginTest, LoggingInOnStagingCreatesNoMembership) {
         outsider.id = AccountService::createAccount(
             *lease, {outsider.username, outsider.email, outsider.password, ""});
     }
-    auto staged = Stager(s.app()).stage(t.slug);
+    auto staged =
+        Stager(s.app().ownerPool(), s.app().config().migration_database_url).stage(t.slug);
     ASSERT_FALSE(staged.hosts.empty());
     const std::string host = staged.hosts.front();
     ASSERT_TRUE(

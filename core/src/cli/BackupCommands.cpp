@@ -3,8 +3,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/App.h"
 #include "cli/Command.h"
+#include "cli/OwnerDb.h"
 #include "migrate/TenantBackup.h"
 #include "util/Error.h"
 
@@ -12,23 +12,25 @@ namespace agora::cli {
 
 namespace {
 
+using nlohmann::json;
+
 int backup(const Args& args) {
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
     std::filesystem::path dir = args.require("to");
-    App app(Config::load(), 2);
-    app.initNetwork();
+    OwnerDb db(2);
+    db.initNetwork();
     std::vector<std::string> slugs = args.positional();
     if (all) {
         // Staging copies are copies: back up what they were copied from.
-        auto lease = app.pool().acquire();
+        auto lease = db.pool().acquire();
         auto r = lease->q("SELECT slug FROM network.tenants WHERE staging_of IS NULL ORDER BY id");
         for (int i = 0; i < r.rows(); ++i)
             slugs.push_back(r.str(i, 0));
     }
     Progress progress("backup");
-    migrate::TenantBackup service(app);
+    migrate::TenantBackup service(db.pool(), db.url());
     json out = json::array();
     for (const auto& slug : slugs) {
         auto r = service.backup(slug, dir, [&](const std::string& m) { progress.update(m); });
@@ -50,11 +52,11 @@ int restore(const Args& args) {
     options.as_slug = args.get("as");
     if (auto h = args.get("host"))
         options.hosts = splitList(*h);
-    App app(Config::load(), 2);
-    app.initNetwork();
+    OwnerDb db(2);
+    db.initNetwork();
     Progress progress("restore");
-    auto r = migrate::TenantBackup(app).restore(slug, dir, options,
-                                                [&](const std::string& m) { progress.update(m); });
+    auto r = migrate::TenantBackup(db.pool(), db.url())
+                 .restore(slug, dir, options, [&](const std::string& m) { progress.update(m); });
     progress.done("restored " + r.slug);
     if (args.has("json")) {
         std::cout << r.toJson().dump(2) << "\n";

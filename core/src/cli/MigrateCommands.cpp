@@ -5,8 +5,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/App.h"
 #include "cli/Command.h"
+#include "cli/OwnerDb.h"
+#include "migrate/Ledger.h"
 #include "migrate/MigrationLinter.h"
 #include "migrate/MigrationPlan.h"
 #include "migrate/Rehearsal.h"
@@ -20,8 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using migrate::MigrationPlan;
+using nlohmann::json;
 
-std::string stepList(const migrate::TargetStatus& st, const std::string& state) {
+std::string stepList(const migrate::TargetStatus& st, migrate::StepPlanState state) {
     std::string out;
     for (const auto& s : st.steps)
         if (s.state == state)
@@ -31,9 +33,9 @@ std::string stepList(const migrate::TargetStatus& st, const std::string& state) 
 
 int migrateStatus(const Args& args) {
     bool detail = args.has("all") || !args.positional().empty();
-    App app(Config::load(), 2);
-    auto plan = MigrationPlan::load(app.config().root);
-    auto lease = app.pool().acquire();
+    OwnerDb db(2);
+    auto plan = MigrationPlan::load(db.config().root);
+    auto lease = db.pool().acquire();
     auto& c = *lease;
     std::vector<migrate::Target> targets;
     if (!args.positional().empty()) {
@@ -64,26 +66,28 @@ int migrateStatus(const Args& args) {
         if (!detail) {
             std::printf("%-44s %3zu applied, %3zu pending", name.c_str(), st.applied, st.pending);
             if (st.pending)
-                std::printf(": %s", stepList(st, "pending").c_str());
+                std::printf(": %s", stepList(st, migrate::StepPlanState::Pending).c_str());
             if (st.edited)
-                std::printf("  EDITED: %s", stepList(st, "edited").c_str());
+                std::printf("  EDITED: %s", stepList(st, migrate::StepPlanState::Edited).c_str());
             if (st.missing)
-                std::printf("  NO FILE: %s", stepList(st, "missing").c_str());
+                std::printf("  NO FILE: %s", stepList(st, migrate::StepPlanState::Missing).c_str());
             std::printf("\n");
             continue;
         }
         std::printf("%s\n", name.c_str());
         for (const auto& s : st.steps) {
             std::string note;
-            if (s.state == "pending")
+            if (s.state == migrate::StepPlanState::Pending)
                 note = s.phase + (s.transactional ? "" : ", no-transaction");
-            else if (s.state == "edited")
+            else if (s.state == migrate::StepPlanState::Edited)
                 note = "file changed after it was applied: add a new step instead";
-            else if (s.state == "missing")
+            else if (s.state == migrate::StepPlanState::Missing)
                 note = "in the ledger, no file";
-            std::printf("  %-40s %-8s %-19s %7s  %s\n", s.step.c_str(), s.state.c_str(),
-                        s.applied_at.c_str(),
-                        s.state == "pending" ? "" : (std::to_string(s.duration_ms) + " ms").c_str(),
+            std::printf("  %-40s %-8s %-19s %7s  %s\n", s.step.c_str(),
+                        migrate::str(s.state).c_str(), s.applied_at.c_str(),
+                        s.state == migrate::StepPlanState::Pending
+                            ? ""
+                            : (std::to_string(s.duration_ms) + " ms").c_str(),
                         note.c_str());
         }
     }
@@ -108,7 +112,8 @@ std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan&
         if (t.isNetwork() != network)
             continue;
         for (const auto& s : plan.status(c, t).steps)
-            if (s.state == "pending" || s.state == "edited")
+            if (s.state == migrate::StepPlanState::Pending ||
+                s.state == migrate::StepPlanState::Edited)
                 out.insert(s.step);
     }
     if (!network) {
@@ -126,13 +131,102 @@ std::set<std::string> pendingSomewhere(db::PgConnection& c, const MigrationPlan&
 // A plugin step is pending while a tenant with the plugin enabled lacks it, or while no tenant
 // has the plugin yet (it runs on the first enable).
 bool pluginStepPending(db::PgConnection& c, const std::string& plugin, const std::string& step) {
-    auto r =
-        c.q("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM network.schema_migrations m "
-            "  WHERE m.target = t.schema_name AND m.step = $2)), count(*) "
-            "FROM network.tenant_plugins tp JOIN network.tenants t ON t.id = tp.tenant_id "
-            "WHERE tp.plugin = $1 AND tp.enabled",
-            plugin, plugin + "/" + step);
-    return r.i64(0, 0) > 0 || r.i64(0, 1) == 0;
+    auto [lacking, enabled] = migrate::Ledger(c).pluginCoverage(plugin, plugin + "/" + step);
+    return lacking > 0 || enabled == 0;
+}
+
+// Each file given, linted with the earlier files of its folder as context (a validated CHECK
+// there).
+std::vector<migrate::LintFinding> lintFiles(const std::vector<std::string>& files) {
+    std::vector<migrate::LintFinding> findings;
+    for (const auto& file : files) {
+        fs::path p(file);
+        std::ifstream in(p, std::ios::binary);
+        if (!in)
+            throw Error::invalid("FILES", "cannot read " + file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto step = migrate::Migrator::makeStep(p.filename().string(), ss.str());
+        auto steps = migrate::Migrator::loadSteps(p.parent_path().empty() ? "." : p.parent_path());
+        std::erase_if(steps, [&](const auto& s) { return s.name == step.name; });
+        steps.push_back(step);
+        std::sort(steps.begin(), steps.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
+        auto found = migrate::MigrationLinter::lint(
+            steps, {step.name}, p.parent_path().empty() ? "" : p.parent_path().string());
+        findings.insert(findings.end(), found.begin(), found.end());
+    }
+    return findings;
+}
+
+struct LintFolder {
+    std::string label;
+    std::vector<migrate::Step> steps;
+    std::set<std::string> selected;
+    std::string plugin;  // plugin folders: ledger names are "plugin/NNN_x.sql"
+};
+
+// Core's two folders, then each plugin's (applied when a tenant enables the plugin).
+std::vector<LintFolder> lintFolders(const Config& config, const MigrationPlan& plan) {
+    std::vector<LintFolder> folders = {{"migrations/network", plan.networkSteps(), {}, ""},
+                                       {"migrations/tenant", plan.tenantSteps(), {}, ""}};
+    if (!fs::is_directory(config.root / "plugins"))
+        return folders;
+    std::vector<fs::path> dirs;
+    for (const auto& e : fs::directory_iterator(config.root / "plugins"))
+        if (fs::is_directory(e.path() / "migrations"))
+            dirs.push_back(e.path());
+    std::sort(dirs.begin(), dirs.end());
+    for (const auto& d : dirs)
+        folders.push_back({"plugins/" + d.filename().string() + "/migrations",
+                           migrate::Migrator::loadSteps(d / "migrations"),
+                           {},
+                           d.filename().string()});
+    return folders;
+}
+
+// Selects the steps still pending somewhere; false when there is no ledger to read.
+bool selectPending(const Config& config, const MigrationPlan& plan,
+                   std::vector<LintFolder>& folders) {
+    try {
+        OwnerDb db(1, config);
+        auto lease = db.pool().acquire();
+        folders[0].selected = pendingSomewhere(*lease, plan, true);
+        folders[1].selected = pendingSomewhere(*lease, plan, false);
+        for (size_t i = 2; i < folders.size(); ++i)
+            for (const auto& s : folders[i].steps)
+                if (pluginStepPending(*lease, folders[i].plugin, s.name))
+                    folders[i].selected.insert(s.name);
+        return true;
+    } catch (const std::exception& e) {
+        std::cerr << "agora migrate lint: no ledger to read (" << e.what()
+                  << "); linting every step\n";
+        return false;
+    }
+}
+
+void printLint(const std::vector<migrate::LintFinding>& findings, size_t linted, bool as_json) {
+    size_t errors = migrate::MigrationLinter::errorCount(findings);
+    if (as_json) {
+        json out = {{"steps", linted}, {"errors", errors}, {"findings", json::array()}};
+        for (const auto& f : findings) {
+            json j = {{"file", f.file},       {"line", f.line}, {"rule", f.rule},
+                      {"message", f.message}, {"fix", f.fix},   {"statement", f.statement},
+                      {"allowed", f.allowed}};
+            if (f.allowed)
+                j["reason"] = f.reason;
+            out["findings"].push_back(j);
+        }
+        std::cout << out.dump(2) << "\n";
+        return;
+    }
+    for (const auto& f : findings)
+        printFinding(f);
+    std::cout << (errors ? std::to_string(errors) + " problem(s)" : std::string("clean")) << " in "
+              << linted << " step(s)";
+    if (findings.size() > errors)
+        std::cout << " (" << findings.size() - errors << " opt-out(s))";
+    std::cout << "\n";
 }
 
 int migrateLint(const Args& args) {
@@ -144,67 +238,13 @@ int migrateLint(const Args& args) {
     std::vector<migrate::LintFinding> findings;
     size_t linted = 0;
     if (!args.positional().empty()) {
-        for (const auto& file : args.positional()) {
-            fs::path p(file);
-            std::ifstream in(p, std::ios::binary);
-            if (!in)
-                throw Error::invalid("FILES", "cannot read " + file);
-            std::stringstream ss;
-            ss << in.rdbuf();
-            auto step = migrate::Migrator::makeStep(p.filename().string(), ss.str());
-            // Earlier files of the same folder are context (a validated CHECK there).
-            auto steps =
-                migrate::Migrator::loadSteps(p.parent_path().empty() ? "." : p.parent_path());
-            std::erase_if(steps, [&](const auto& s) { return s.name == step.name; });
-            steps.push_back(step);
-            std::sort(steps.begin(), steps.end(),
-                      [](const auto& a, const auto& b) { return a.name < b.name; });
-            auto found = migrate::MigrationLinter::lint(
-                steps, {step.name}, p.parent_path().empty() ? "" : p.parent_path().string());
-            findings.insert(findings.end(), found.begin(), found.end());
-            ++linted;
-        }
+        findings = lintFiles(args.positional());
+        linted = args.positional().size();
     } else {
         auto config = Config::load();
         auto plan = MigrationPlan::load(config.root);
-        struct Folder {
-            std::string label;
-            std::vector<migrate::Step> steps;
-            std::set<std::string> selected;
-            std::string plugin;  // plugin folders: ledger names are "plugin/NNN_x.sql"
-        };
-        std::vector<Folder> folders = {{"migrations/network", plan.networkSteps(), {}, ""},
-                                       {"migrations/tenant", plan.tenantSteps(), {}, ""}};
-        // Plugins bring their own steps (applied when a tenant enables the plugin).
-        if (fs::is_directory(config.root / "plugins")) {
-            std::vector<fs::path> dirs;
-            for (const auto& e : fs::directory_iterator(config.root / "plugins"))
-                if (fs::is_directory(e.path() / "migrations"))
-                    dirs.push_back(e.path());
-            std::sort(dirs.begin(), dirs.end());
-            for (const auto& d : dirs)
-                folders.push_back({"plugins/" + d.filename().string() + "/migrations",
-                                   migrate::Migrator::loadSteps(d / "migrations"),
-                                   {},
-                                   d.filename().string()});
-        }
-        bool everything = args.has("all");
-        if (!everything) {
-            try {
-                App app(config, 1);
-                auto lease = app.pool().acquire();
-                folders[0].selected = pendingSomewhere(*lease, plan, true);
-                folders[1].selected = pendingSomewhere(*lease, plan, false);
-                for (size_t i = 2; i < folders.size(); ++i)
-                    for (const auto& s : folders[i].steps)
-                        if (pluginStepPending(*lease, folders[i].plugin, s.name))
-                            folders[i].selected.insert(s.name);
-            } catch (const std::exception& e) {
-                std::cerr << "agora migrate lint: no ledger to read (" << e.what()
-                          << "); linting every step\n";
-                everything = true;
-            }
-        }
+        auto folders = lintFolders(config, plan);
+        bool everything = args.has("all") || !selectPending(config, plan, folders);
         for (auto& f : folders) {
             if (everything)
                 for (const auto& s : f.steps)
@@ -214,28 +254,8 @@ int migrateLint(const Args& args) {
             linted += f.selected.size();
         }
     }
-    size_t errors = migrate::MigrationLinter::errorCount(findings);
-    if (args.has("json")) {
-        json out = {{"steps", linted}, {"errors", errors}, {"findings", json::array()}};
-        for (const auto& f : findings) {
-            json j = {{"file", f.file},       {"line", f.line}, {"rule", f.rule},
-                      {"message", f.message}, {"fix", f.fix},   {"statement", f.statement},
-                      {"allowed", f.allowed}};
-            if (f.allowed)
-                j["reason"] = f.reason;
-            out["findings"].push_back(j);
-        }
-        std::cout << out.dump(2) << "\n";
-    } else {
-        for (const auto& f : findings)
-            printFinding(f);
-        std::cout << (errors ? std::to_string(errors) + " problem(s)" : std::string("clean"))
-                  << " in " << linted << " step(s)";
-        if (findings.size() > errors)
-            std::cout << " (" << findings.size() - errors << " opt-out(s))";
-        std::cout << "\n";
-    }
-    return errors ? 1 : 0;
+    printLint(findings, linted, args.has("json"));
+    return migrate::MigrationLinter::errorCount(findings) ? 1 : 0;
 }
 
 int maxLockMs(const Args& args) {
@@ -247,15 +267,15 @@ int maxLockMs(const Args& args) {
 
 int migrateRehearse(const Args& args) {
     auto slug = args.pos(0, "SLUG");
-    App app(Config::load(), 4);
-    app.initNetwork();
+    OwnerDb db(4);
+    db.initNetwork();
     Progress progress("migrate rehearse");
     migrate::RehearsalOptions options;
     options.apply.max_lock_ms = maxLockMs(args);
     options.probe = !args.has("no-probe");
     options.progress = [&](const std::string& m) { progress.update(m); };
-    auto report =
-        migrate::Rehearsal(app, MigrationPlan::load(app.config().root)).run(slug, options);
+    auto report = migrate::Rehearsal(db.pool(), db.url(), MigrationPlan::load(db.config().root))
+                      .run(slug, options);
     progress.done(report.value("ok", false) ? "done" : "failed");
     if (auto html = args.get("html")) {
         std::ofstream out(*html, std::ios::binary | std::ios::trunc);
@@ -275,8 +295,8 @@ int migrateApply(const Args& args) {
     bool all = args.has("all");
     if (all == !args.positional().empty())
         throw UsageError("give one SLUG or --all");
-    App app(Config::load(), 2);
-    app.initNetwork();
+    OwnerDb db(2);
+    db.initNetwork();
     Progress progress("migrate apply");
     migrate::RolloutOptions options;
     options.apply.max_lock_ms = maxLockMs(args);
@@ -288,9 +308,9 @@ int migrateApply(const Args& args) {
     if (auto c = args.get("canary"))
         options.canaries = splitList(*c);
     options.progress = [&](const std::string& m) { progress.update(m); };
-    auto result = migrate::Rollout(app, MigrationPlan::load(app.config().root))
+    auto result = migrate::Rollout(db.pool(), db.url(), MigrationPlan::load(db.config().root))
                       .run(all ? std::vector<std::string>{} : args.positional(), options);
-    std::map<std::string, int> counts;
+    std::map<migrate::RolloutStatus, int> counts;
     for (const auto& t : result.tenants)
         ++counts[t.status];
     progress.done(result.ok ? "done" : "finished with failures");
@@ -298,7 +318,8 @@ int migrateApply(const Args& args) {
         std::cout << result.toJson().dump(2) << "\n";
     } else {
         for (const auto& t : result.tenants) {
-            std::printf("%-28s %-8s %-11s", t.slug.c_str(), t.wave.c_str(), t.status.c_str());
+            std::printf("%-28s %-8s %-11s", t.slug.c_str(), migrate::str(t.wave).c_str(),
+                        migrate::str(t.status).c_str());
             if (!t.applied.empty()) {
                 std::string list;
                 for (const auto& s : t.applied)
@@ -315,23 +336,28 @@ int migrateApply(const Args& args) {
             std::printf("\n");
         }
         std::printf("%d applied, %d up to date, %d failed, %d refused, %d skipped\n",
-                    counts["applied"], counts["up-to-date"], counts["failed"], counts["refused"],
-                    counts["skipped"]);
+                    counts[migrate::RolloutStatus::Applied],
+                    counts[migrate::RolloutStatus::UpToDate],
+                    counts[migrate::RolloutStatus::Failed], counts[migrate::RolloutStatus::Refused],
+                    counts[migrate::RolloutStatus::Skipped]);
     }
     if (!result.ok)
         std::cerr << "agora migrate apply: "
-                  << counts["failed"] + counts["refused"] + counts["skipped"]
+                  << counts[migrate::RolloutStatus::Failed] +
+                         counts[migrate::RolloutStatus::Refused] +
+                         counts[migrate::RolloutStatus::Skipped]
                   << " tenant(s) not migrated; rerun to continue\n";
     return result.ok ? 0 : 1;
 }
 
 int tenantStage(const Args& args) {
     auto slug = args.pos(0, "SLUG");
-    App app(Config::load(), 3);
-    app.initNetwork();
+    OwnerDb db(3);
+    db.initNetwork();
     Progress progress("tenant stage");
-    auto r = Stager(app).stage(slug, args.has("verify"),
-                               [&](const std::string& m) { progress.update(m); });
+    auto r = Stager(db.pool(), db.url()).stage(slug, args.has("verify"), [&](const std::string& m) {
+        progress.update(m);
+    });
     progress.done((r.created ? "created " : "refreshed ") + r.slug);
     if (args.has("json")) {
         std::cout << r.toJson().dump(2) << "\n";

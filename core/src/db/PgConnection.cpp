@@ -64,8 +64,8 @@ PgConnection::PgConnection(const std::string& url, const ConnectionLimits& limit
         std::string msg = PQerrorMessage(conn_);
         PQfinish(conn_);
         conn_ = nullptr;
-        throw PgError(ErrorCode::Unavailable, "database_unavailable",
-                      "cannot connect to PostgreSQL: " + msg, "08001", "");
+        throw BrokenConnection(PgError(ErrorCode::Unavailable, "database_unavailable",
+                                       "cannot connect to PostgreSQL: " + msg, "08001", ""));
     }
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
@@ -84,8 +84,8 @@ PgConnection::PgConnection(const std::string& url, const ConnectionLimits& limit
         if (!ok) {
             PQfinish(conn_);
             conn_ = nullptr;
-            throw PgError(ErrorCode::Unavailable, "database_unavailable",
-                          "cannot set connection limits: " + msg, "08001", "");
+            throw BrokenConnection(PgError(ErrorCode::Unavailable, "database_unavailable",
+                                           "cannot set connection limits: " + msg, "08001", ""));
         }
     }
 }
@@ -108,7 +108,7 @@ PgResult PgConnection::check(PGresult* res, const std::string& sql) {
     PgError err = makeError(res, conn_, sql);
     if (res)
         PQclear(res);
-    throw err;
+    throwPgError(err);
 }
 
 PgResult PgConnection::exec(const std::string& sql) {
@@ -189,8 +189,8 @@ void PgConnection::waitNotifications(int timeout_ms,
     if (rc < 0)
         return;
     if (!PQconsumeInput(conn_)) {
-        throw PgError(ErrorCode::Unavailable, "database_unavailable", PQerrorMessage(conn_),
-                      "08006", "");
+        throw BrokenConnection(PgError(ErrorCode::Unavailable, "database_unavailable",
+                                       PQerrorMessage(conn_), "08006", ""));
     }
     while (PGnotify* n = PQnotifies(conn_)) {
         std::string channel = n->relname, payload = n->extra ? n->extra : "";

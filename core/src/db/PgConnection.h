@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "db/PgError.h"
 #include "db/PgResult.h"
 #include "util/Error.h"
 
@@ -52,26 +53,6 @@ template <typename T>
 Param toParam(const std::optional<T>& v) {
     return v ? toParam(*v) : std::nullopt;
 }
-
-// A PostgreSQL error with its SQLSTATE and, for constraint violations, the constraint name,
-// mapped onto the request error kinds (SQLSTATE class → ErrorCode).
-class PgError : public Error {
-public:
-    PgError(ErrorCode kind, std::string code, std::string message, std::string sqlstate,
-            std::string constraint)
-        : Error(kind, std::move(code), std::move(message)),
-          sqlstate_(std::move(sqlstate)),
-          constraint_(std::move(constraint)) {}
-    const std::string& sqlstate() const { return sqlstate_; }
-    const std::string& constraint() const { return constraint_; }
-    // Serialization failures and deadlocks are the only errors worth retrying as-is.
-    bool retryable() const { return sqlstate_ == "40001" || sqlstate_ == "40P01"; }
-    bool uniqueViolation() const { return sqlstate_ == "23505"; }
-
-private:
-    std::string sqlstate_;
-    std::string constraint_;
-};
 
 // Limits for one connection; 0 = none. Requests get all three (see Config), so neither a dead
 // server, a runaway statement, a lock wait nor a forgotten transaction can hold a worker.

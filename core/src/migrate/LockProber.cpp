@@ -44,13 +44,10 @@ void LockProber::run() {
                     db::Transaction tx(conn);
                     conn.exec("SET LOCAL lock_timeout = '120s'; LOCK TABLE " + schema_q + "." +
                               conn.quoteIdent(tables[i]) + " IN " + mode + " MODE");
-                } catch (const db::PgError& e) {
+                } catch (const db::UndefinedTable&) {
                     // Dropped or renamed by a step: nobody can use it under this name any more.
-                    if (e.sqlstate() == "42P01") {
-                        tables.erase(tables.begin() + static_cast<long>(i));
-                        continue;
-                    }
-                    throw;
+                    tables.erase(tables.begin() + static_cast<long>(i));
+                    continue;
                 }
                 ++probes_;
                 auto wait =

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "migrate/Ledger.h"
 #include "util/Error.h"
 
 namespace agora::migrate {
@@ -11,12 +12,12 @@ using nlohmann::json;
 json TargetStatus::toJson() const {
     json steps_json = json::array();
     for (const auto& s : steps) {
-        json j = {{"step", s.step}, {"state", s.state}};
+        json j = {{"step", s.step}, {"state", str(s.state)}};
         if (!s.phase.empty())
             j["phase"] = s.phase;
         if (!s.checksum.empty())
             j["checksum"] = s.checksum;
-        if (s.state != "pending") {
+        if (s.state != StepPlanState::Pending) {
             j["applied_at"] = s.applied_at;
             j["duration_ms"] = s.duration_ms;
             j["applied_checksum"] = s.applied_checksum;
@@ -85,17 +86,7 @@ std::optional<Target> MigrationPlan::tenant(db::PgConnection& conn, const std::s
 }
 
 TargetStatus MigrationPlan::status(db::PgConnection& conn, const Target& target) const {
-    struct Row {
-        std::string checksum, at;
-        int64_t ms;
-    };
-    std::map<std::string, Row> ledger;
-    auto r = conn.q(
-        "SELECT step, checksum, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS') AS at, duration_ms "
-        "FROM network.schema_migrations WHERE target = $1",
-        target.schema);
-    for (int i = 0; i < r.rows(); ++i)
-        ledger[r.str(i, 0)] = {r.str(i, 1), r.str(i, 2), r.i64(i, 3)};
+    auto ledger = Ledger(conn).applied(target.schema);
 
     TargetStatus st;
     st.target = target;
@@ -107,14 +98,15 @@ TargetStatus MigrationPlan::status(db::PgConnection& conn, const Target& target)
         ss.transactional = s.transactional;
         auto it = ledger.find(s.name);
         if (it == ledger.end()) {
-            ss.state = "pending";
+            ss.state = StepPlanState::Pending;
             ++st.pending;
         } else {
             ss.applied_checksum = it->second.checksum;
-            ss.applied_at = it->second.at;
-            ss.duration_ms = it->second.ms;
-            ss.state = it->second.checksum == s.checksum ? "applied" : "edited";
-            ++(ss.state == "applied" ? st.applied : st.edited);
+            ss.applied_at = it->second.applied_on;
+            ss.duration_ms = it->second.duration_ms;
+            ss.state =
+                it->second.checksum == s.checksum ? StepPlanState::Applied : StepPlanState::Edited;
+            ++(ss.state == StepPlanState::Applied ? st.applied : st.edited);
             ledger.erase(it);
         }
         st.steps.push_back(std::move(ss));
@@ -124,10 +116,11 @@ TargetStatus MigrationPlan::status(db::PgConnection& conn, const Target& target)
         StepState ss;
         ss.step = name;
         ss.applied_checksum = row.checksum;
-        ss.applied_at = row.at;
-        ss.duration_ms = row.ms;
-        ss.state = name.find('/') != std::string::npos ? "plugin" : "missing";
-        if (ss.state == "missing")
+        ss.applied_at = row.applied_on;
+        ss.duration_ms = row.duration_ms;
+        ss.state =
+            name.find('/') != std::string::npos ? StepPlanState::Plugin : StepPlanState::Missing;
+        if (ss.state == StepPlanState::Missing)
             ++st.missing;
         st.steps.push_back(std::move(ss));
     }
@@ -137,17 +130,13 @@ TargetStatus MigrationPlan::status(db::PgConnection& conn, const Target& target)
 std::vector<Step> MigrationPlan::pending(db::PgConnection& conn, const Target& target) const {
     auto st = status(conn, target);
     for (const auto& s : st.steps) {
-        if (s.state == "edited")
-            throw Error::conflict(
-                "migration_edited",
-                "migration " + s.step + " was edited after it was applied to " + target.schema +
-                    " (ledger checksum " + s.applied_checksum.substr(0, 12) + ", file " +
-                    s.checksum.substr(0, 12) + "); add a new numbered step instead");
+        if (s.state == StepPlanState::Edited)
+            throw Ledger::edited(s.step, target.schema, s.applied_checksum, s.checksum);
     }
     std::vector<Step> out;
     for (const auto& s : stepsFor(target)) {
         for (const auto& ss : st.steps)
-            if (ss.step == s.name && ss.state == "pending")
+            if (ss.step == s.name && ss.state == StepPlanState::Pending)
                 out.push_back(s);
     }
     return out;

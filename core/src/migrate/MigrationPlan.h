@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/PgConnection.h"
+#include "migrate/MigrateStates.h"
 #include "migrate/Migrator.h"
 
 namespace agora::migrate {
@@ -28,9 +29,7 @@ struct Target {
 // One step as seen on one target.
 struct StepState {
     std::string step;
-    // applied | pending | edited (applied, but the file changed since) | missing (in the ledger,
-    // no file) | plugin (applied by a plugin; its files live with the plugin)
-    std::string state;
+    StepPlanState state = StepPlanState::Pending;
     std::string phase;  // expand | contract (pending and edited steps)
     bool transactional = true;
     std::string checksum;  // the file's

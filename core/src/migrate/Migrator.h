@@ -6,22 +6,9 @@
 #include <vector>
 
 #include "db/PgConnection.h"
+#include "migrate/Step.h"
 
 namespace agora::migrate {
-
-// One numbered SQL file.
-struct Step {
-    std::string name;  // e.g. "001_members.sql" or "abilities/001_grants.sql"
-    std::string sql;
-    std::string checksum;       // sha256 of the file's bytes
-    bool transactional = true;  // false when the file says "-- agora:no-transaction"
-    // "expand" (default) or "contract" ("-- agora:phase contract"): a contract step drops or
-    // renames what the running code no longer uses, so it runs only after that code is gone.
-    std::string phase = "expand";
-    // "-- agora:shadow TABLE": the online applier runs the statements against a shadow copy of
-    // TABLE and swaps it in (ShadowRewrite); a plain apply (new, empty tenants) runs them as is.
-    std::string shadow_table;
-};
 
 struct StepStatus {
     Step step;
@@ -29,9 +16,10 @@ struct StepStatus {
     std::string applied_at;
 };
 
-// Applies numbered SQL files and keeps the ledger (network.schema_migrations): one row per
-// target (the network schema or one tenant schema) and step, with the file's checksum. An
-// already-applied file whose bytes changed is an error, never silently re-run or skipped.
+// Loads numbered SQL files and applies them to a schema nothing uses yet (network init, a new
+// tenant, a plugin's first enable): the online applier in its fresh-schema mode, which records
+// each step in the ledger (Ledger). An already-applied file whose bytes changed is an error,
+// never silently re-run or skipped.
 class Migrator {
 public:
     // A step from its name and bytes: checksum and header markers filled in.
@@ -39,12 +27,13 @@ public:
     static std::vector<Step> loadSteps(const std::filesystem::path& dir,
                                        const std::string& prefix = "");
 
-    // Creates the network schema and the ledger if missing.
+    // Creates the network schema and the ledger if missing (Ledger::bootstrap).
     static void bootstrap(db::PgConnection& conn);
 
     // Applies pending steps to `schema` (the network schema or a tenant schema taken from the
     // directory). Each transactional step runs in its own transaction with its ledger row.
-    // Returns the names applied. Throws on a checksum mismatch before applying anything.
+    // Returns the names applied. Throws on a checksum mismatch before applying anything, and
+    // rethrows what failed a step (the steps before it stay applied).
     static std::vector<std::string> apply(
         db::PgConnection& conn, const std::string& schema, const std::vector<Step>& steps,
         const std::function<void(const std::string&)>& progress = {});

@@ -6,7 +6,9 @@
 #include <random>
 #include <thread>
 
+#include "migrate/Ledger.h"
 #include "migrate/SqlScript.h"
+#include "migrate/StepStatements.h"
 #include "tenancy/TenantRoles.h"
 #include "util/Error.h"
 
@@ -24,42 +26,8 @@ int64_t msSince(Clock::time_point start) {
 bool lockTimeout(const db::PgError& e) {
     // 55P03: lock_timeout fired (or NOWAIT); 40P01: chosen as a deadlock victim. Both leave
     // nothing behind once the transaction rolls back, so trying again later is safe.
-    return e.sqlstate() == "55P03" || e.sqlstate() == "40P01";
-}
-
-bool setsLockTimeout(const SqlStatement& st) {
-    const auto& t = st.tokens;
-    for (size_t i = 0; i < t.size(); ++i) {
-        if ((t[i].kind == SqlToken::Kind::Word && t[i].name() == "lock_timeout") ||
-            (t[i].kind == SqlToken::Kind::String && t[i].text == "lock_timeout"))
-            return t[0].is("SET") || t[0].is("SELECT") || t[0].is("RESET");
-    }
-    return false;
-}
-
-bool mentionsSetting(const SqlStatement& st, const std::string& name) {
-    const auto& t = st.tokens;
-    if (t.empty() || !(t[0].is("SET") || t[0].is("SELECT") || t[0].is("RESET")))
-        return false;
-    for (const auto& tok : t)
-        if ((tok.kind == SqlToken::Kind::Word && tok.name() == name) ||
-            (tok.kind == SqlToken::Kind::String && tok.text == name) ||
-            (t[0].is("RESET") && tok.is("ALL")))
-            return true;
-    return false;
-}
-
-bool concurrent(const SqlStatement& st) {
-    for (const auto& tok : st.tokens)
-        if (tok.is("CONCURRENTLY"))
-            return true;
-    return false;
-}
-
-// Statements that hold nothing blocking the application while they run and may run long: a
-// concurrent build, and a batched DO block (it commits per batch in a no-transaction step).
-bool mayRunLong(const SqlStatement& st) {
-    return concurrent(st) || (!st.tokens.empty() && st.tokens[0].is("DO"));
+    return dynamic_cast<const db::LockNotAvailable*>(&e) ||
+           dynamic_cast<const db::DeadlockDetected*>(&e);
 }
 
 // Which statement_timeout the applier's default reaches in a step, for the report: a
@@ -86,30 +54,6 @@ void describeStatementTimeout(StepResult& res, const SqlScript& script, bool tra
         res.statement_timeout_ms = 0;
         res.statement_timeout_source = own ? "step" : "none";
     }
-}
-
-// CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON ...: the index name.
-std::string concurrentIndexName(const SqlStatement& st) {
-    const auto& t = st.tokens;
-    size_t i = 0;
-    if (i >= t.size() || !t[i++].is("CREATE"))
-        return "";
-    if (i < t.size() && t[i].is("UNIQUE"))
-        ++i;
-    if (i + 1 >= t.size() || !t[i].is("INDEX") || !t[i + 1].is("CONCURRENTLY"))
-        return "";
-    i += 2;
-    if (i + 2 < t.size() && t[i].is("IF") && t[i + 1].is("NOT") && t[i + 2].is("EXISTS"))
-        i += 3;
-    if (i >= t.size() || !t[i].ident() || t[i].is("ON"))
-        return "";
-    std::string name = t[i].name();
-    // schema.name: the last part
-    while (i + 2 < t.size() && t[i + 1].punct(".") && t[i + 2].ident()) {
-        name = t[i + 2].name();
-        i += 2;
-    }
-    return name;
 }
 
 }  // namespace
@@ -190,20 +134,6 @@ void OnlineApplier::sleepBackoff(int attempt) {
         backoffMs(attempt, options_.backoff_initial_ms, options_.backoff_max_ms)));
 }
 
-bool OnlineApplier::alreadyApplied(const std::string& schema, const Step& step) {
-    return !conn_
-                .q("SELECT 1 FROM network.schema_migrations WHERE target = $1 AND step = $2",
-                   schema, step.name)
-                .empty();
-}
-
-void OnlineApplier::record(const std::string& schema, const Step& step, int64_t ms) {
-    conn_.q(
-        "INSERT INTO network.schema_migrations (target, step, checksum, duration_ms) "
-        "VALUES ($1, $2, $3, $4)",
-        schema, step.name, step.checksum, static_cast<long long>(ms));
-}
-
 void OnlineApplier::capLockTimeout(bool local) {
     auto current = parseDurationMs(conn_.q("SELECT current_setting('lock_timeout')").str(0, 0));
     if (current > 0 && current <= options_.max_lock_ms)
@@ -222,59 +152,114 @@ void OnlineApplier::resetSession() {
     conn_.forgetSchema();
 }
 
-StepResult OnlineApplier::runTransactional(const std::string& schema, const Step& step) {
-    StepResult res;
-    res.step = step.name;
-    auto script = SqlScript::parse(step.sql);
-    auto total_start = Clock::now();
-    // CONCURRENTLY refuses to run in a transaction block: say which directive the step lacks
-    // instead of letting PostgreSQL fail it half-way.
-    for (const auto& st : script.statements()) {
-        if (concurrent(st)) {
-            res.error = "line " + std::to_string(st.line) +
-                        ": CONCURRENTLY cannot run inside a transaction; add "
-                        "`-- agora:no-transaction` to the step";
-            res.sqlstate = "25001";
-            res.error_line = st.line;
-            return res;
-        }
+void OnlineApplier::enterSchema(const std::string& schema, bool local, int64_t statement_timeout) {
+    const std::string set = local ? "SET LOCAL " : "SET ";
+    const std::string schema_q = conn_.quoteIdent(schema);
+    if (!online()) {
+        // A fresh schema may not exist yet; nobody else uses it, so no timeouts.
+        conn_.exec("CREATE SCHEMA IF NOT EXISTS " + schema_q + "; " + set + "search_path TO " +
+                   schema_q + ", public");
+    } else if (local) {
+        // The step's own SETs run after these and override them (lock_timeout only downwards:
+        // capLockTimeout).
+        conn_.exec(set + "search_path TO " + schema_q + ", public; " + set +
+                   "lock_timeout = " + std::to_string(options_.max_lock_ms) + "; " + set +
+                   "statement_timeout = " + std::to_string(statement_timeout));
+    } else {
+        conn_.exec(set + "search_path TO " + schema_q +
+                   ", public; SET lock_timeout = " + std::to_string(options_.max_lock_ms));
     }
+    if (!local)
+        conn_.forgetSchema();
+}
+
+int64_t OnlineApplier::statementTimeoutFor(const Step& step, const SqlScript& script,
+                                           bool transactional, StepResult& res) const {
     std::optional<int64_t> rehearsed;
     if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
         rehearsed = it->second;
     int64_t statement_timeout =
         statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
-    describeStatementTimeout(res, script, true, rehearsed, statement_timeout);
+    describeStatementTimeout(res, script, transactional, rehearsed, statement_timeout);
+    return statement_timeout;
+}
+
+void OnlineApplier::noteLockTimeout(const Step& step, int attempt, StepResult& res) {
+    ++res.lock_timeouts;
+    if (options_.progress)
+        options_.progress(step.name + ": lock not granted within " +
+                          std::to_string(options_.max_lock_ms) + " ms (attempt " +
+                          std::to_string(attempt) + "), retrying");
+}
+
+void OnlineApplier::fail(StepResult& res, const db::PgError& e) {
+    res.error = e.what();
+    res.sqlstate = e.sqlstate();
+    res.exception = std::current_exception();
+}
+
+bool OnlineApplier::refuseConcurrently(const SqlScript& script, StepResult& res) {
+    // CONCURRENTLY refuses to run in a transaction block: say which directive the step lacks
+    // instead of letting PostgreSQL fail it half-way.
+    for (const auto& st : script.statements()) {
+        if (!concurrent(st))
+            continue;
+        res.error = "line " + std::to_string(st.line) +
+                    ": CONCURRENTLY cannot run inside a transaction; add "
+                    "`-- agora:no-transaction` to the step";
+        res.sqlstate = "25001";
+        res.error_line = st.line;
+        res.exception = std::make_exception_ptr(db::ActiveSqlTransaction(
+            db::PgError(ErrorCode::Internal, "database_error", res.error, res.sqlstate, "")));
+        return true;
+    }
+    return false;
+}
+
+bool OnlineApplier::transactionalAttempt(const std::string& schema, const Step& step,
+                                         const SqlScript& script, int64_t statement_timeout,
+                                         StepResult& res) {
+    auto start = Clock::now();
+    db::Transaction tx(conn_);
+    // Another process may be migrating the same target: wait for it, then re-check.
+    conn_.q("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
+    Ledger ledger(conn_);
+    if (ledger.contains(schema, step.name))
+        return false;
+    enterSchema(schema, true, statement_timeout);
+    for (const auto& st : script.statements()) {
+        res.error_line = st.line;
+        conn_.exec(st.sql);
+        if (online() && setsLockTimeout(st))
+            capLockTimeout(true);
+    }
+    res.error_line = 0;
+    res.duration_ms = msSince(start);
+    ledger.record(schema, step, res.duration_ms);
+    tx.commit();
+    return true;
+}
+
+StepResult OnlineApplier::runTransactional(const std::string& schema, const Step& step) {
+    StepResult res;
+    res.step = step.name;
+    auto script = SqlScript::parse(step.sql);
+    auto total_start = Clock::now();
+    if (refuseConcurrently(script, res))
+        return res;
+    int64_t statement_timeout = statementTimeoutFor(step, script, true, res);
     for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
         if (attempt > 1)
             sleepBackoff(attempt);
         res.attempts = attempt;
         auto start = Clock::now();
-        int line = 0;
         try {
-            db::Transaction tx(conn_);
-            conn_.q("SELECT pg_advisory_xact_lock(hashtext($1))", schema);
-            if (alreadyApplied(schema, step)) {
+            if (!transactionalAttempt(schema, step, script, statement_timeout, res)) {
                 res.ok = true;
+                res.applied_meanwhile = true;
                 res.error = "applied meanwhile by another process";
                 return res;
             }
-            // The step's own SETs run after these and override them (lock_timeout only
-            // downwards: capLockTimeout).
-            conn_.exec(
-                "SET LOCAL search_path TO " + conn_.quoteIdent(schema) +
-                ", public; SET LOCAL lock_timeout = " + std::to_string(options_.max_lock_ms) +
-                "; SET LOCAL statement_timeout = " + std::to_string(statement_timeout));
-            for (const auto& st : script.statements()) {
-                line = st.line;
-                conn_.exec(st.sql);
-                if (setsLockTimeout(st))
-                    capLockTimeout(true);
-            }
-            line = 0;
-            res.duration_ms = msSince(start);
-            record(schema, step, res.duration_ms);
-            tx.commit();
             res.ok = true;
             res.total_ms = msSince(total_start);
             resetSession();
@@ -282,20 +267,60 @@ StepResult OnlineApplier::runTransactional(const std::string& schema, const Step
         } catch (const db::PgError& e) {
             resetSession();
             res.duration_ms = msSince(start);
-            res.error = e.what();
-            res.sqlstate = e.sqlstate();
-            res.error_line = line;
+            fail(res, e);
             if (!lockTimeout(e))
                 break;
-            ++res.lock_timeouts;
-            if (options_.progress)
-                options_.progress(step.name + ": lock not granted within " +
-                                  std::to_string(options_.max_lock_ms) + " ms (attempt " +
-                                  std::to_string(attempt) + "), retrying");
+            noteLockTimeout(step, attempt, res);
         }
     }
     res.total_ms = msSince(total_start);
     return res;
+}
+
+void OnlineApplier::dropInvalidIndex(const std::string& schema, const Step& step,
+                                     const std::string& index, StepResult& res) {
+    auto r = conn_.q(
+        "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisvalid",
+        schema, index);
+    if (r.empty())
+        return;
+    conn_.exec("DROP INDEX CONCURRENTLY IF EXISTS " + conn_.quoteIdent(schema) + "." +
+               conn_.quoteIdent(index));
+    res.dropped_invalid_indexes.push_back(index);
+    if (options_.progress)
+        options_.progress(step.name + ": dropped INVALID index " + index +
+                          " left by an earlier attempt");
+}
+
+void OnlineApplier::runStatement(const std::string& schema, const Step& step,
+                                 const SqlStatement& st, StepResult& res) {
+    std::string index = concurrentIndexName(st);
+    for (int attempt = 1;; ++attempt) {
+        res.attempts = std::max(res.attempts, attempt);
+        try {
+            if (!index.empty())
+                dropInvalidIndex(schema, step, index, res);
+            conn_.exec(st.sql);
+            if (online() && setsLockTimeout(st))
+                capLockTimeout(false);
+            return;
+        } catch (const db::PgError& e) {
+            res.error_line = st.line;
+            if (!index.empty()) {
+                // Whatever the failure, an INVALID index must not stay behind.
+                try {
+                    dropInvalidIndex(schema, step, index, res);
+                } catch (const db::PgError&) {
+                }
+            }
+            if (!lockTimeout(e) || attempt >= options_.max_attempts)
+                throw;
+            noteLockTimeout(step, attempt, res);
+            sleepBackoff(attempt + 1);
+        }
+    }
 }
 
 StepResult OnlineApplier::runStatements(const std::string& schema, const Step& step) {
@@ -304,77 +329,28 @@ StepResult OnlineApplier::runStatements(const std::string& schema, const Step& s
     auto script = SqlScript::parse(step.sql);
     auto total_start = Clock::now();
     auto start = Clock::now();
-    std::string schema_q = conn_.quoteIdent(schema);
-    auto dropInvalid = [&](const std::string& index) {
-        auto r = conn_.q(
-            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisvalid",
-            schema, index);
-        if (r.empty())
-            return;
-        conn_.exec("DROP INDEX CONCURRENTLY IF EXISTS " + schema_q + "." + conn_.quoteIdent(index));
-        res.dropped_invalid_indexes.push_back(index);
-        if (options_.progress)
-            options_.progress(step.name + ": dropped INVALID index " + index +
-                              " left by an earlier attempt");
-    };
-    std::optional<int64_t> rehearsed;
-    if (auto it = options_.rehearsed_ms.find(step.name); it != options_.rehearsed_ms.end())
-        rehearsed = it->second;
-    int64_t statement_timeout =
-        statementTimeoutMs(rehearsed, options_.default_statement_timeout_ms);
-    describeStatementTimeout(res, script, false, rehearsed, statement_timeout);
+    int64_t statement_timeout = statementTimeoutFor(step, script, false, res);
     bool own_statement_timeout = false;  // the step set one: leave it alone from then on
     try {
-        conn_.exec("SET search_path TO " + schema_q +
-                   ", public; SET lock_timeout = " + std::to_string(options_.max_lock_ms));
-        conn_.forgetSchema();
+        // CREATE INDEX CONCURRENTLY and friends cannot run in a transaction block, and several
+        // statements in one query string form one: one statement at a time.
+        enterSchema(schema, false, statement_timeout);
         for (const auto& st : script.statements()) {
-            if (!own_statement_timeout)
+            if (online() && !own_statement_timeout)
                 conn_.exec("SET statement_timeout = " +
                            std::to_string(mayRunLong(st) ? 0 : statement_timeout));
             if (mentionsSetting(st, "statement_timeout"))
                 own_statement_timeout = true;
-            std::string index = concurrentIndexName(st);
-            for (int attempt = 1;; ++attempt) {
-                res.attempts = std::max(res.attempts, attempt);
-                try {
-                    if (!index.empty())
-                        dropInvalid(index);
-                    conn_.exec(st.sql);
-                    if (setsLockTimeout(st))
-                        capLockTimeout(false);
-                    break;
-                } catch (const db::PgError& e) {
-                    res.error_line = st.line;
-                    if (!index.empty()) {
-                        // Whatever the failure, an INVALID index must not stay behind.
-                        try {
-                            dropInvalid(index);
-                        } catch (const db::PgError&) {
-                        }
-                    }
-                    if (!lockTimeout(e) || attempt >= options_.max_attempts)
-                        throw;
-                    ++res.lock_timeouts;
-                    if (options_.progress)
-                        options_.progress(step.name + ": lock not granted within " +
-                                          std::to_string(options_.max_lock_ms) + " ms (attempt " +
-                                          std::to_string(attempt) + "), retrying");
-                    sleepBackoff(attempt + 1);
-                }
-            }
+            runStatement(schema, step, st, res);
         }
         res.error_line = 0;
         res.duration_ms = msSince(start);
         conn_.exec("RESET search_path");
         conn_.forgetSchema();
-        record(schema, step, res.duration_ms);
+        Ledger(conn_).record(schema, step, res.duration_ms);
         res.ok = true;
     } catch (const db::PgError& e) {
-        res.error = e.what();
-        res.sqlstate = e.sqlstate();
+        fail(res, e);
         res.duration_ms = msSince(start);
     }
     res.total_ms = msSince(total_start);
@@ -408,24 +384,45 @@ StepResult OnlineApplier::runShadow(const std::string& schema, const Step& step)
         res.shadow = r.toJson();
         res.lock_timeouts = r.swap_attempts - 1;
         res.duration_ms = msSince(start);
-        record(schema, step, res.duration_ms);
+        Ledger(conn_).record(schema, step, res.duration_ms);
         res.ok = true;
     } catch (const db::PgError& e) {
-        res.error = e.what();
-        res.sqlstate = e.sqlstate();
+        fail(res, e);
     } catch (const std::exception& e) {
         res.error = e.what();
+        res.exception = std::current_exception();
     }
     res.duration_ms = msSince(start);
     res.total_ms = res.duration_ms;
     return res;
 }
 
-ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<Step>& steps) {
-    ApplyResult out;
-    out.target = schema;
-    if (steps.empty())
-        return out;
+StepResult OnlineApplier::runStep(const std::string& schema, const Step& step) {
+    // A fresh schema has no readers to protect: a shadow step's statements run as they are.
+    if (online() && !step.shadow_table.empty())
+        return runShadow(schema, step);
+    return step.transactional ? runTransactional(schema, step) : runStatements(schema, step);
+}
+
+namespace {
+
+// pg_advisory_lock(hashtext(target)) for the whole apply, released when it ends.
+struct TargetLock {
+    db::PgConnection* conn = nullptr;
+    std::string target;
+    ~TargetLock() {
+        if (!conn)
+            return;
+        try {
+            conn->q("SELECT pg_advisory_unlock(hashtext($1))", target);
+        } catch (...) {
+        }
+    }
+};
+
+}  // namespace
+
+bool OnlineApplier::lockTarget(const std::string& schema, ApplyResult& out) {
     // One applier per target at a time. The lock waits under its own timeout: an applier that
     // is already running can take a while, and waiting for it blocks nobody else.
     conn_.exec("SET lock_timeout = '60s'");
@@ -435,30 +432,34 @@ ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<St
         resetSession();
         out.ok = false;
         out.error = "another migration of " + schema + " is still running (" + e.what() + ")";
-        return out;
+        return false;
     }
     conn_.exec("RESET lock_timeout");
-    struct Unlock {
-        db::PgConnection& c;
-        std::string schema;
-        ~Unlock() {
-            try {
-                c.q("SELECT pg_advisory_unlock(hashtext($1))", schema);
-            } catch (...) {
-            }
-        }
-    } unlock{conn_, schema};
+    return true;
+}
 
+ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<Step>& steps) {
+    ApplyResult out;
+    out.target = schema;
+    if (steps.empty())
+        return out;
+    // A fresh schema's steps lock per step (each transaction waits for another applier of the
+    // target, then re-checks the ledger), like the online ones do inside the session lock.
+    TargetLock lock;
+    if (online()) {
+        if (!lockTarget(schema, out))
+            return out;
+        lock.conn = &conn_;
+        lock.target = schema;
+    }
     for (const auto& step : steps) {
-        if (alreadyApplied(schema, step))
+        if (Ledger(conn_).contains(schema, step.name))
             continue;
         if (options_.before_step)
             options_.before_step(step);
         if (options_.progress)
             options_.progress(step.name);
-        StepResult r = !step.shadow_table.empty() ? runShadow(schema, step)
-                       : step.transactional       ? runTransactional(schema, step)
-                                                  : runStatements(schema, step);
+        StepResult r = runStep(schema, step);
         out.steps.push_back(r);
         if (!r.ok) {
             out.ok = false;
@@ -468,7 +469,7 @@ ApplyResult OnlineApplier::apply(const std::string& schema, const std::vector<St
         }
     }
     // New tables (and a shadow-rewritten one) belong to the tenant's role as well.
-    if (schema != "network" && !out.steps.empty())
+    if (schema != "network" && !out.steps.empty() && (out.ok || online()))
         TenantRoles::ensure(conn_, schema);
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,10 +13,18 @@
 #include "db/PgConnection.h"
 #include "migrate/Migrator.h"
 #include "migrate/ShadowRewrite.h"
+#include "migrate/SqlScript.h"
 
 namespace agora::migrate {
 
+// Online: a live schema that the application is using (locks, timeouts, retries, shadow
+// rewrites). Fresh: a schema that is new or that nothing reads yet (network init, a new tenant,
+// a plugin's first enable): the steps run as written, each with its ledger row, and the
+// first failure's exception is kept in the result for the caller to rethrow (Migrator does).
+enum class ApplyMode { Online, Fresh };
+
 struct ApplyOptions {
+    ApplyMode mode = ApplyMode::Online;
     // Ceiling for every lock wait. A file may ask for less, never for more: one long lock wait
     // queues every other query on the table behind it.
     int max_lock_ms = 500;
@@ -54,6 +63,10 @@ struct StepResult {
     std::string error;
     std::string sqlstate;
     int error_line = 0;  // line in the file of the statement that failed
+    // ok, but another process applied the step meanwhile (nothing ran here).
+    bool applied_meanwhile = false;
+    // What failed the step, as thrown (not in the JSON): a fresh apply rethrows it.
+    std::exception_ptr exception;
 
     nlohmann::json shadow;  // ShadowRewrite figures, for shadow steps
 
@@ -80,7 +93,10 @@ struct ApplyResult {
 //   failure now is dropped too, because an invalid index still costs every write;
 // - a "-- agora:shadow TABLE" step goes through ShadowRewrite (copy, catch-up, verify, swap);
 // - applies to one target are serialised by an advisory lock, and a step another process
-//   finished meanwhile is skipped.
+//   finished meanwhile is skipped;
+// - in ApplyMode::Fresh (Migrator: network init, new tenants, plugin enable) none of the above
+//   is needed: the same engine runs the steps as written and records them.
+// Every step's ledger row is written through Ledger, in the step's transaction when it has one.
 // Stops at the first failing step: later steps may depend on it.
 class OnlineApplier {
 public:
@@ -99,11 +115,24 @@ public:
     static int64_t statementTimeoutMs(std::optional<int64_t> estimated_ms, int64_t fallback);
 
 private:
+    bool online() const { return options_.mode == ApplyMode::Online; }
+    bool lockTarget(const std::string& schema, ApplyResult& out);
+    StepResult runStep(const std::string& schema, const Step& step);
     StepResult runTransactional(const std::string& schema, const Step& step);
+    bool transactionalAttempt(const std::string& schema, const Step& step, const SqlScript& script,
+                              int64_t statement_timeout, StepResult& res);
+    bool refuseConcurrently(const SqlScript& script, StepResult& res);
     StepResult runStatements(const std::string& schema, const Step& step);
+    void runStatement(const std::string& schema, const Step& step, const SqlStatement& st,
+                      StepResult& res);
+    void dropInvalidIndex(const std::string& schema, const Step& step, const std::string& index,
+                          StepResult& res);
     StepResult runShadow(const std::string& schema, const Step& step);
-    bool alreadyApplied(const std::string& schema, const Step& step);
-    void record(const std::string& schema, const Step& step, int64_t ms);
+    void enterSchema(const std::string& schema, bool local, int64_t statement_timeout);
+    int64_t statementTimeoutFor(const Step& step, const SqlScript& script, bool transactional,
+                                StepResult& res) const;
+    void noteLockTimeout(const Step& step, int attempt, StepResult& res);
+    static void fail(StepResult& res, const db::PgError& e);
     void capLockTimeout(bool local);
     void resetSession();
     void sleepBackoff(int attempt);

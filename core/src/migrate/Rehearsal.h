@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
+#include "db/PgPool.h"
 #include "migrate/MigrationPlan.h"
 #include "migrate/OnlineApplier.h"
+#include "migrate/RehearsalObservations.h"
 
 namespace agora::migrate {
 
@@ -30,7 +31,10 @@ struct RehearsalOptions {
 // `migrate apply` checks before it touches production.
 class Rehearsal {
 public:
-    Rehearsal(App& app, MigrationPlan plan) : app_(app), plan_(std::move(plan)) {}
+    // `owner`: connections as the schema owner; `database_url`: the same role's URL (the
+    // applier, the observers and the staging copy open their own connections).
+    Rehearsal(db::PgPool& owner, std::string database_url, MigrationPlan plan)
+        : owner_(owner), database_url_(std::move(database_url)), plan_(std::move(plan)) {}
 
     // Returns the report (ok=false when a step failed). Throws for unusable input (unknown
     // tenant, a staging tenant, an edited step).
@@ -57,7 +61,17 @@ public:
     static std::string renderHtml(const nlohmann::json& report);
 
 private:
-    App& app_;
+    static rehearsal::Sizes measure(db::PgConnection& obs, const std::string& prod,
+                                    const std::string& staging, nlohmann::json& report);
+    // Applies `steps` to the staging copy under the observers; the step reports go into
+    // `report`. Returns whether every step applied.
+    bool observeApply(db::PgConnection& obs, const std::string& staging_schema,
+                      const std::string& staging_slug, const std::vector<Step>& steps,
+                      const rehearsal::Sizes& sizes, const RehearsalOptions& options,
+                      nlohmann::json& report);
+
+    db::PgPool& owner_;
+    std::string database_url_;
     MigrationPlan plan_;
 };
 

@@ -12,8 +12,8 @@ namespace agora::migrate {
 using nlohmann::json;
 
 json TenantOutcome::toJson() const {
-    json j = {{"slug", slug},     {"target", schema},   {"wave", wave},
-              {"status", status}, {"applied", applied}, {"held_contract_steps", held}};
+    json j = {{"slug", slug},          {"target", schema},   {"wave", str(wave)},
+              {"status", str(status)}, {"applied", applied}, {"held_contract_steps", held}};
     if (!error.empty())
         j["error"] = error;
     if (!result.steps.empty())
@@ -28,8 +28,8 @@ json RolloutResult::toJson() const {
     return {{"ok", ok}, {"tenants", t}};
 }
 
-TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
-                                const std::string& wave, const RolloutOptions& options) {
+TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target, Wave wave,
+                                const RolloutOptions& options) {
     TenantOutcome out;
     out.slug = target.slug;
     out.schema = target.schema;
@@ -42,7 +42,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
     try {
         pending = plan_.pending(conn, target);
     } catch (const Error& e) {
-        out.status = "failed";
+        out.status = RolloutStatus::Failed;
         out.error = e.what();
         return out;
     }
@@ -55,7 +55,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
         pending.erase(first, pending.end());
     }
     if (pending.empty()) {
-        out.status = "up-to-date";
+        out.status = RolloutStatus::UpToDate;
         return out;
     }
     // The lint runs here too, before anything touches the tenant: a dangerous step refused by
@@ -64,7 +64,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
             plan_.stepsFor(target), pending,
             target.isNetwork() ? "migrations/network" : "migrations/tenant");
         !refused.empty()) {
-        out.status = "refused";
+        out.status = RolloutStatus::Refused;
         out.error =
             "refused by the lint (agora migrate lint): " + MigrationLinter::describe(refused);
         return out;
@@ -74,7 +74,7 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
         for (const auto& s : pending) {
             std::string why;
             if (!Rehearsal::rehearsed(conn, target.schema, s, current, why)) {
-                out.status = "refused";
+                out.status = RolloutStatus::Refused;
                 out.error = why + "; run agora migrate rehearse " + target.slug +
                             " (or pass --unrehearsed)";
                 return out;
@@ -88,28 +88,28 @@ TenantOutcome Rollout::applyOne(db::PgConnection& conn, const Target& target,
             if (auto ms = Rehearsal::estimatedMs(conn, target.schema, s))
                 ao.rehearsed_ms[s.name] = *ms;
     ao.progress = say;
-    ao.database_url = app_.config().migration_database_url;
+    ao.database_url = database_url_;
     out.result = OnlineApplier(conn, ao).apply(target.schema, pending);
     for (const auto& r : out.result.steps)
         if (r.ok)
             out.applied.push_back(r.step);
-    out.status = out.result.ok ? "applied" : "failed";
+    out.status = out.result.ok ? RolloutStatus::Applied : RolloutStatus::Failed;
     out.error = out.result.error;
     return out;
 }
 
 RolloutResult Rollout::run(const std::vector<std::string>& slugs, const RolloutOptions& options) {
-    auto lease = app_.ownerPool().acquire();
+    auto lease = owner_.acquire();
     auto& conn = *lease;
     RolloutResult res;
 
-    std::vector<std::pair<Target, std::string>> order;  // target, wave
+    std::vector<std::pair<Target, Wave>> order;  // target, wave
     if (!slugs.empty()) {
         for (const auto& slug : slugs) {
             auto t = MigrationPlan::tenant(conn, slug);
             if (!t)
                 throw Error::notFound("no tenant " + slug);
-            order.emplace_back(*t, t->isStaging() ? "staging" : "main");
+            order.emplace_back(*t, t->isStaging() ? Wave::Staging : Wave::Main);
         }
     } else {
         auto all = MigrationPlan::targets(conn);
@@ -124,36 +124,37 @@ RolloutResult Rollout::run(const std::vector<std::string>& slugs, const RolloutO
         }
         for (const auto& t : all)
             if (!t.isNetwork() && t.isStaging())
-                order.emplace_back(t, "staging");
+                order.emplace_back(t, Wave::Staging);
         for (const auto& c : options.canaries)
             for (const auto& t : all)
                 if (t.slug == c)
-                    order.emplace_back(t, "canary");
+                    order.emplace_back(t, Wave::Canary);
         for (const auto& t : all)
             if (!t.isNetwork() && !t.isStaging() && !canary_set.count(t.slug))
-                order.emplace_back(t, "main");
+                order.emplace_back(t, Wave::Main);
     }
 
     std::string halted;
     for (const auto& [target, wave] : order) {
-        if (!halted.empty() && wave == "main") {
+        if (!halted.empty() && wave == Wave::Main) {
             TenantOutcome skipped;
             skipped.slug = target.slug;
             skipped.schema = target.schema;
             skipped.wave = wave;
-            skipped.status = "skipped";
+            skipped.status = RolloutStatus::Skipped;
             skipped.error = halted;
             res.tenants.push_back(std::move(skipped));
             continue;
         }
         auto outcome = applyOne(conn, target, wave, options);
         if (options.progress)
-            options.progress(target.slug + ": " + outcome.status +
+            options.progress(target.slug + ": " + str(outcome.status) +
                              (outcome.error.empty() ? "" : " — " + outcome.error));
         if (outcome.failed()) {
             res.ok = false;
-            if (wave != "main" && slugs.empty())
-                halted = "not attempted: " + wave + " tenant " + target.slug + " " + outcome.status;
+            if (wave != Wave::Main && slugs.empty())
+                halted = "not attempted: " + str(wave) + " tenant " + target.slug + " " +
+                         str(outcome.status);
         }
         res.tenants.push_back(std::move(outcome));
     }

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
+#include "db/PgPool.h"
+#include "migrate/MigrateStates.h"
 #include "migrate/MigrationPlan.h"
 #include "migrate/OnlineApplier.h"
 
@@ -22,14 +23,16 @@ struct RolloutOptions {
 struct TenantOutcome {
     std::string slug;
     std::string schema;
-    std::string wave;    // staging | canary | main
-    std::string status;  // applied | up-to-date | refused | failed | skipped
+    Wave wave = Wave::Main;
+    RolloutStatus status = RolloutStatus::Applied;
     std::vector<std::string> applied;
     std::vector<std::string> held;  // contract steps left for a --contract run
     std::string error;
     ApplyResult result;
 
-    bool failed() const { return status == "refused" || status == "failed"; }
+    bool failed() const {
+        return status == RolloutStatus::Refused || status == RolloutStatus::Failed;
+    }
     nlohmann::json toJson() const;
 };
 
@@ -47,16 +50,20 @@ struct RolloutResult {
 // on a copy within ±50% of its current size. Reruns continue where the ledger says.
 class Rollout {
 public:
-    Rollout(App& app, MigrationPlan plan) : app_(app), plan_(std::move(plan)) {}
+    // `owner`: connections as the schema owner; `database_url`: the same role's URL (shadow
+    // rewrites open connections of their own).
+    Rollout(db::PgPool& owner, std::string database_url, MigrationPlan plan)
+        : owner_(owner), database_url_(std::move(database_url)), plan_(std::move(plan)) {}
 
     // `slugs` empty: every tenant.
     RolloutResult run(const std::vector<std::string>& slugs, const RolloutOptions& options);
 
 private:
-    TenantOutcome applyOne(db::PgConnection& conn, const Target& target, const std::string& wave,
+    TenantOutcome applyOne(db::PgConnection& conn, const Target& target, Wave wave,
                            const RolloutOptions& options);
 
-    App& app_;
+    db::PgPool& owner_;
+    std::string database_url_;
     MigrationPlan plan_;
 };
 

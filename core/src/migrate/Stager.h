@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
+#include "db/PgPool.h"
 
 namespace agora {
 
@@ -35,7 +35,10 @@ struct StageResult {
 // notifications or mail checks Tenant::isStaging() (staging_of IS NOT NULL) and stays silent.
 class Stager {
 public:
-    explicit Stager(App& app) : app_(app) {}
+    // `owner`: connections as the schema owner; `database_url`: the same role's URL, for
+    // pg_dump/psql (config migration_database_url).
+    Stager(db::PgPool& owner, std::string database_url)
+        : owner_(owner), database_url_(std::move(database_url)) {}
 
     // verify: also compares per-table row counts and checksums of the copy against the parent
     // in the copied snapshot (reads every row twice more).
@@ -47,7 +50,8 @@ public:
     }
 
 private:
-    App& app_;
+    db::PgPool& owner_;
+    std::string database_url_;
 };
 
 }  // namespace agora

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/App.h"
+#include "db/PgPool.h"
 
 namespace agora::migrate {
 
@@ -45,7 +45,10 @@ struct RestoreResult {
 // against those checksums before it becomes visible; a mismatch leaves nothing behind.
 class TenantBackup {
 public:
-    explicit TenantBackup(App& app) : app_(app) {}
+    // `owner`: connections as the schema owner; `database_url`: the same role's URL, for
+    // pg_dump/pg_restore (config migration_database_url).
+    TenantBackup(db::PgPool& owner, std::string database_url)
+        : owner_(owner), database_url_(std::move(database_url)) {}
 
     BackupResult backup(const std::string& slug, const std::filesystem::path& dir,
                         const std::function<void(const std::string&)>& progress = {});
@@ -58,7 +61,8 @@ public:
     static constexpr int kFormat = 1;
 
 private:
-    App& app_;
+    db::PgPool& owner_;
+    std::string database_url_;
 };
 
 }  // namespace agora::migrate

@@ -73,9 +73,9 @@ bool TenantRoles::ensure(db::PgConnection& conn, const std::string& schema) {
             // caller's transaction; the loser finds the role there.
             conn.exec("SAVEPOINT agora_tenant_role; CREATE ROLE " + r +
                       " NOLOGIN; RELEASE SAVEPOINT agora_tenant_role");
-        } catch (const db::PgError& e) {
-            if (e.sqlstate() != "42710" && e.sqlstate() != "23505")
-                throw;
+        } catch (const db::DuplicateObject&) {
+            conn.exec("ROLLBACK TO SAVEPOINT agora_tenant_role");
+        } catch (const db::UniqueViolation&) {
             conn.exec("ROLLBACK TO SAVEPOINT agora_tenant_role");
         }
     }

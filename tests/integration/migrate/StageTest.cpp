@@ -71,7 +71,7 @@ TEST_F(StageTest, CopiesDataLedgerAndMembersIntoAStagingTenant) {
 TEST_F(StageTest, RefreshReplacesTheCopyAndKeepsTheTenant) {
     auto schema = addTenant("writing", "writing.test");
     fillMembers(schema, 1, 100);
-    Stager stager(app());
+    Stager stager(app().ownerPool(), app().config().migration_database_url);
     auto first = stager.stage("writing");
     EXPECT_TRUE(first.created);
     // Changes made on staging are thrown away by a refresh; production's new rows arrive.
@@ -118,7 +118,7 @@ TEST_F(StageTest, CopyIsOneSnapshotUnderConcurrentWrites) {
             ++written;
         }
     });
-    auto r = Stager(app()).stage("busy");
+    auto r = Stager(app().ownerPool(), app().config().migration_database_url).stage("busy");
     stop = true;
     writer.join();
     ASSERT_GT(written.load(), 0);
