@@ -10,6 +10,7 @@
 #include "app/App.h"
 #include "content/PostService.h"
 #include "http/RequestContext.h"
+#include "http/Router.h"
 #include "notifications/NotificationService.h"
 #include "plugins/AgoraCall.h"
 #include "plugins/CacheSigning.h"
@@ -180,10 +181,15 @@ int registerRoute(AgoraHost* h, const char* method, const char* pattern, AgoraRo
             return refuse(p, AGORA_ERR_INVALID,
                           std::string("route pattern \"") + (pattern ? pattern : "") +
                               "\" must be a path like /api/v1/things/{id}, with a callback");
-        for (const auto& r : p.routes)
+        for (const auto& r : p.routes) {
             if (r.method == method && r.pattern == pattern)
                 return refuse(p, AGORA_ERR_DUPLICATE,
                               std::string("route ") + method + " " + pattern + " registered twice");
+            if (Router::overlaps(r.method, r.pattern, method, pattern))
+                return refuse(p, AGORA_ERR_DUPLICATE,
+                              std::string("route ") + method + " " + pattern + " overlaps " +
+                                  r.method + " " + r.pattern + " of the same plugin");
+        }
         p.routes.push_back(PluginRoute{method, pattern, fn, user_data});
         return AGORA_OK;
     });

@@ -403,10 +403,10 @@ bool PluginHost::commit(LoadedPlugin& p) {
             continue;
         for (const auto& r : p.routes)
             for (const auto& o : other->routes)
-                if (r.method == o.method && r.pattern == o.pattern) {
+                if (Router::overlaps(r.method, r.pattern, o.method, o.pattern)) {
                     refuse(p,
-                           "route " + r.method + " " + r.pattern +
-                               " is already registered by plugin " + other->name,
+                           "route " + r.method + " " + r.pattern + " overlaps " + o.method + " " +
+                               o.pattern + ", already registered by plugin " + other->name,
                            "give the plugin's routes their own paths");
                     return false;
                 }
@@ -432,7 +432,8 @@ void PluginHost::install(Router& router, Renderer& renderer) {
             try {
                 router.add(r.method, r.pattern, routeHandler(app_, *p, r), p->name);
             } catch (const std::exception& e) {
-                // A clash with a core route: the plugin runs without that one route.
+                // Overlaps a core route (Router::add names both): the plugin runs without
+                // that one route.
                 p->registration_errors.push_back(e.what());
                 spdlog::error("plugin {}: {}", p->name, e.what());
             }
