@@ -268,7 +268,8 @@ public:
     }
     void event(const std::string& name, EventHandler handler) {
         auto* holder = hold(std::move(handler));
-        check(api_->subscribe_event(host_, name.c_str(), &eventTrampoline, holder),
+        check(api_->subscribe_event(host_, name.c_str(), &plainTrampoline<EventHandler, AgoraEvent>,
+                                    holder),
               "event " + name);
     }
     void resolver(ResolverHandler handler) {
@@ -285,7 +286,9 @@ public:
     }
     void enableHook(TenantHandler handler) {
         auto* holder = hold(std::move(handler));
-        check(api_->register_enable_hook(host_, &tenantTrampoline, holder), "enable hook");
+        check(
+            api_->register_enable_hook(host_, &plainTrampoline<TenantHandler, AgoraTenant>, holder),
+            "enable hook");
     }
 
 private:
@@ -333,11 +336,13 @@ private:
         }
         return AGORA_ERR;
     }
-    static int eventTrampoline(void* user_data, AgoraCall* call, const AgoraEvent* event,
-                               char* error, size_t cap) {
-        auto* h = static_cast<Holder<EventHandler>*>(user_data);
+    // Event handlers and enable hooks: the callable gets the Call and the C struct.
+    template <typename Fn, typename Arg>
+    static int plainTrampoline(void* user_data, AgoraCall* call, const Arg* arg, char* error,
+                               size_t cap) {
+        auto* h = static_cast<Holder<Fn>*>(user_data);
         Call c(h->api, call);
-        return guard(error, cap, [&] { h->fn(c, *event); });
+        return guard(error, cap, [&] { h->fn(c, *arg); });
     }
     static int resolverTrampoline(void* user_data, AgoraCall* call, const AgoraAbilityQuery* query,
                                   AgoraAbilityAnswer* answer, char* error, size_t cap) {
@@ -348,12 +353,6 @@ private:
             answer->answer = h->fn(c, *query, reason);
             copyError(answer->reason, sizeof answer->reason, reason.c_str());
         });
-    }
-    static int tenantTrampoline(void* user_data, AgoraCall* call, const AgoraTenant* tenant,
-                                char* error, size_t cap) {
-        auto* h = static_cast<Holder<TenantHandler>*>(user_data);
-        Call c(h->api, call);
-        return guard(error, cap, [&] { h->fn(c, *tenant); });
     }
 
     static int badgeTrampoline(void* user_data, AgoraCall* call, const AgoraRequest* request,
