@@ -60,3 +60,41 @@ TEST(Directory, HostNormalisation) {
     EXPECT_EQ(Directory::normaliseHost("writing.localhost."), "writing.localhost");
     EXPECT_EQ(Directory::normaliseHost("a.localhost"), "a.localhost");
 }
+
+TEST(Router, RefusesAPatternOfTheSameShapeNamingBoth) {
+    Router r;
+    r.add("GET", "/questions/{id}", [](RequestContext&) {});
+    try {
+        r.add(
+            "GET", "/questions/{qid}", [](RequestContext&) {}, "reviews");
+        FAIL() << "an overlapping route was accepted";
+    } catch (const std::logic_error& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("/questions/{qid} (plugin reviews)"), std::string::npos) << what;
+        EXPECT_NE(what.find("/questions/{id} (core)"), std::string::npos) << what;
+    }
+}
+
+TEST(Router, ALiteralOverlapsAParamAtTheSamePosition) {
+    Router r;
+    r.add("GET", "/questions/{id}", [](RequestContext&) {});
+    EXPECT_THROW(r.add("GET", "/questions/new", [](RequestContext&) {}), std::logic_error);
+    EXPECT_THROW(r.add("HEAD", "/questions/1", [](RequestContext&) {}), std::logic_error);
+    // {a}/x and y/{b} both take /y/x.
+    r.add("POST", "/{a}/x", [](RequestContext&) {});
+    EXPECT_THROW(r.add("POST", "/y/{b}", [](RequestContext&) {}), std::logic_error);
+}
+
+TEST(Router, DisjointShapesAndOtherMethodsAreLegal) {
+    Router r;
+    r.add("GET", "/questions/{id}", [](RequestContext&) {});
+    r.add("POST", "/questions/{id}", [](RequestContext&) {});         // same path, other method
+    r.add("GET", "/questions/{id}/answers", [](RequestContext&) {});  // longer
+    r.add("GET", "/tags/{name}", [](RequestContext&) {});
+    r.add("GET", "/flags/mine", [](RequestContext&) {});  // literals differ at position 0
+    r.add("POST", "/notifications/read", [](RequestContext&) {});
+    r.add("GET", "/notifications/{id}", [](RequestContext&) {});
+    EXPECT_FALSE(Router::overlaps("GET", "/a/b/{c}", "GET", "/a/x/{c}"));
+    EXPECT_TRUE(Router::overlaps("GET", "/a/{b}/c", "HEAD", "/a/x/{y}"));
+    EXPECT_EQ(r.routes().size(), 7u);
+}

@@ -261,68 +261,53 @@ public:
     }
 
     void route(const std::string& method, const std::string& pattern, RouteHandler handler) {
-        auto* holder = keep(std::make_unique<RouteHolder>(RouteHolder{api_, std::move(handler)}));
+        auto* holder = hold(std::move(handler));
         check(
             api_->register_route(host_, method.c_str(), pattern.c_str(), &routeTrampoline, holder),
             "route " + method + " " + pattern);
     }
     void event(const std::string& name, EventHandler handler) {
-        auto* holder = keep(std::make_unique<EventHolder>(EventHolder{api_, std::move(handler)}));
-        check(api_->subscribe_event(host_, name.c_str(), &eventTrampoline, holder),
+        auto* holder = hold(std::move(handler));
+        check(api_->subscribe_event(host_, name.c_str(), &plainTrampoline<EventHandler, AgoraEvent>,
+                                    holder),
               "event " + name);
     }
     void resolver(ResolverHandler handler) {
-        auto* holder =
-            keep(std::make_unique<ResolverHolder>(ResolverHolder{api_, std::move(handler)}));
+        auto* holder = hold(std::move(handler));
         check(api_->set_ability_resolver(host_, &resolverTrampoline, holder), "ability resolver");
     }
     // ABI 1.1: a count beside `label` (linking to `link`) in the page header.
     void badge(const std::string& label, const std::string& link, BadgeHandler handler) {
         if (!AGORA_HAS_MEMBER(api_, AgoraHostApi, register_badge))
             throw HostError(AGORA_ERR_STATE, "the host is too old for register_badge");
-        auto* holder = keep(std::make_unique<BadgeHolder>(BadgeHolder{api_, std::move(handler)}));
+        auto* holder = hold(std::move(handler));
         check(api_->register_badge(host_, label.c_str(), link.c_str(), &badgeTrampoline, holder),
               "badge " + label);
     }
     void enableHook(TenantHandler handler) {
-        auto* holder = keep(std::make_unique<TenantHolder>(TenantHolder{api_, std::move(handler)}));
-        check(api_->register_enable_hook(host_, &tenantTrampoline, holder), "enable hook");
+        auto* holder = hold(std::move(handler));
+        check(
+            api_->register_enable_hook(host_, &plainTrampoline<TenantHandler, AgoraTenant>, holder),
+            "enable hook");
     }
 
 private:
-    struct Holder {
-        virtual ~Holder() = default;
+    // What a trampoline needs: the service table and the C++ callable. One kept per
+    // registration, for the life of the process.
+    struct HolderBase {
+        virtual ~HolderBase() = default;
     };
-    struct RouteHolder : Holder {
-        RouteHolder(const AgoraHostApi* a, RouteHandler h) : api(a), fn(std::move(h)) {}
+    template <typename Fn>
+    struct Holder : HolderBase {
+        Holder(const AgoraHostApi* a, Fn f) : api(a), fn(std::move(f)) {}
         const AgoraHostApi* api;
-        RouteHandler fn;
-    };
-    struct EventHolder : Holder {
-        EventHolder(const AgoraHostApi* a, EventHandler h) : api(a), fn(std::move(h)) {}
-        const AgoraHostApi* api;
-        EventHandler fn;
-    };
-    struct ResolverHolder : Holder {
-        ResolverHolder(const AgoraHostApi* a, ResolverHandler h) : api(a), fn(std::move(h)) {}
-        const AgoraHostApi* api;
-        ResolverHandler fn;
-    };
-    struct TenantHolder : Holder {
-        TenantHolder(const AgoraHostApi* a, TenantHandler h) : api(a), fn(std::move(h)) {}
-        const AgoraHostApi* api;
-        TenantHandler fn;
+        Fn fn;
     };
 
-    struct BadgeHolder : Holder {
-        BadgeHolder(const AgoraHostApi* a, BadgeHandler h) : api(a), fn(std::move(h)) {}
-        const AgoraHostApi* api;
-        BadgeHandler fn;
-    };
-
-    template <typename T>
-    T* keep(std::unique_ptr<T> holder) {
-        T* raw = holder.get();
+    template <typename Fn>
+    Holder<Fn>* hold(Fn fn) {
+        auto holder = std::make_unique<Holder<Fn>>(api_, std::move(fn));
+        Holder<Fn>* raw = holder.get();
         holders_.push_back(std::move(holder));
         return raw;
     }
@@ -335,7 +320,7 @@ private:
 
     static int routeTrampoline(void* user_data, AgoraCall* call, const AgoraRequest* request,
                                char* error, size_t cap) {
-        auto* h = static_cast<RouteHolder*>(user_data);
+        auto* h = static_cast<Holder<RouteHandler>*>(user_data);
         Call c(h->api, call);
         try {
             h->fn(c, *request);
@@ -351,15 +336,17 @@ private:
         }
         return AGORA_ERR;
     }
-    static int eventTrampoline(void* user_data, AgoraCall* call, const AgoraEvent* event,
-                               char* error, size_t cap) {
-        auto* h = static_cast<EventHolder*>(user_data);
+    // Event handlers and enable hooks: the callable gets the Call and the C struct.
+    template <typename Fn, typename Arg>
+    static int plainTrampoline(void* user_data, AgoraCall* call, const Arg* arg, char* error,
+                               size_t cap) {
+        auto* h = static_cast<Holder<Fn>*>(user_data);
         Call c(h->api, call);
-        return guard(error, cap, [&] { h->fn(c, *event); });
+        return guard(error, cap, [&] { h->fn(c, *arg); });
     }
     static int resolverTrampoline(void* user_data, AgoraCall* call, const AgoraAbilityQuery* query,
                                   AgoraAbilityAnswer* answer, char* error, size_t cap) {
-        auto* h = static_cast<ResolverHolder*>(user_data);
+        auto* h = static_cast<Holder<ResolverHandler>*>(user_data);
         Call c(h->api, call);
         return guard(error, cap, [&] {
             std::string reason;
@@ -367,23 +354,53 @@ private:
             copyError(answer->reason, sizeof answer->reason, reason.c_str());
         });
     }
-    static int tenantTrampoline(void* user_data, AgoraCall* call, const AgoraTenant* tenant,
-                                char* error, size_t cap) {
-        auto* h = static_cast<TenantHolder*>(user_data);
-        Call c(h->api, call);
-        return guard(error, cap, [&] { h->fn(c, *tenant); });
-    }
 
     static int badgeTrampoline(void* user_data, AgoraCall* call, const AgoraRequest* request,
                                int64_t* count, char* error, size_t cap) {
-        auto* h = static_cast<BadgeHolder*>(user_data);
+        auto* h = static_cast<Holder<BadgeHandler>*>(user_data);
         Call c(h->api, call);
         return guard(error, cap, [&] { *count = h->fn(c, *request); });
     }
 
     const AgoraHostApi* api_;
     AgoraHost* host_;
-    std::vector<std::unique_ptr<Holder>> holders_;
+    std::vector<std::unique_ptr<HolderBase>> holders_;
 };
 
+// Runs a plugin's setup with a Registrar that lives as long as the process (plugins are never
+// unloaded); what setup throws refuses the plugin with its message. Used by AGORA_PLUGIN.
+template <typename Setup>
+int initPlugin(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* error, size_t cap,
+               Setup&& setup) noexcept {
+    return guard(error, cap, [&] {
+        auto* registrar = new Registrar(api, host);
+        *plugin_ctx = registrar;
+        setup(*registrar);
+    });
+}
+
 }  // namespace agora::plugin
+
+// The plugin's descriptor and exported entry point, at namespace scope in one source file:
+//
+//   AGORA_PLUGIN("hello", "1.0.0", "Says hello", agora::hello::registerAll)
+//
+// `setup` is called as setup(agora::plugin::Registrar&) while init runs; it registers
+// everything the plugin has. The descriptor announces the ABI this header was built for.
+#define AGORA_PLUGIN(name, version, summary, setup)                                               \
+    namespace {                                                                                   \
+    int agoraPluginInit(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* error, \
+                        size_t cap) {                                                             \
+        return ::agora::plugin::initPlugin(api, host, plugin_ctx, error, cap, setup);             \
+    }                                                                                             \
+    const AgoraPluginDescriptor kAgoraPluginDescriptor = {sizeof(AgoraPluginDescriptor),          \
+                                                          AGORA_PLUGIN_ABI_MAJOR,                 \
+                                                          AGORA_PLUGIN_ABI_MINOR,                 \
+                                                          name,                                   \
+                                                          version,                                \
+                                                          summary,                                \
+                                                          agoraPluginInit};                       \
+    }                                                                                             \
+    extern "C" AGORA_PLUGIN_EXPORT const AgoraPluginDescriptor* agora_plugin_entry(void) {        \
+        return &kAgoraPluginDescriptor;                                                           \
+    }

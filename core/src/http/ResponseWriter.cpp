@@ -5,6 +5,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "util/Error.h"
+
 namespace agora {
 
 namespace {
@@ -176,10 +178,11 @@ std::string errorResponse(int status, std::string_view message, bool close,
     HttpResponse res;
     res.status = status;
     res.content_type = "application/json";
-    std::string code = status == 413   ? "too_large"
-                       : status == 429 ? "rate_limited"
-                       : status == 408 ? "timeout"
-                       : status == 503 ? "unavailable"
+    // The error table's code for the status (413 too_large, 429 rate_limited, 503 unavailable,
+    // …); statuses only the edge answers with (408, 414, 431, 501, 505) have none there.
+    const ErrorMapping* row = errorForStatus(status);
+    std::string code = status == 408   ? "timeout"
+                       : row           ? row->code
                        : status >= 500 ? "internal"
                                        : "bad_request";
     res.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(

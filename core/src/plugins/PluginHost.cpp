@@ -17,6 +17,7 @@
 #include "http/Router.h"
 #include "plugins/AgoraCall.h"
 #include "plugins/HostApi.h"
+#include "plugins/PluginCallbacks.h"
 #include "render/Renderer.h"
 #include "util/Error.h"
 
@@ -24,28 +25,9 @@ namespace agora {
 
 namespace fs = std::filesystem;
 
+using namespace pluginhost;
+
 namespace {
-
-constexpr size_t kErrorCap = 1024;
-
-// Calls into plugin code. Whatever it throws stops here and becomes an error message: no
-// exception crosses the boundary (DESIGN decision 4), even from a plugin that ignores the rule.
-template <typename F>
-int callPlugin(char* error, F&& f) noexcept {
-    try {
-        return f();
-    } catch (const std::exception& e) {
-        std::snprintf(error, kErrorCap, "threw an exception: %s", e.what());
-    } catch (...) {
-        std::snprintf(error, kErrorCap, "threw a non-standard exception");
-    }
-    return AGORA_ERR;
-}
-
-std::string errorText(const char* error) {
-    std::string s(error, strnlen(error, kErrorCap));
-    return s.empty() ? "no reason given" : s;
-}
 
 std::string abiText(uint32_t major, uint32_t minor) {
     return std::to_string(major) + "." + std::to_string(minor);
@@ -54,137 +36,6 @@ std::string abiText(uint32_t major, uint32_t minor) {
 bool validName(const char* name) {
     static const std::regex re("^[a-z][a-z0-9_]{0,31}$");
     return name && std::regex_match(name, re);
-}
-
-// The C view of a request; the strings it points to live in this object.
-struct RequestView {
-    explicit RequestView(RequestContext& ctx)
-        : params(json(ctx.params()).dump()),
-          query(json(ctx.req().query).dump()),
-          content_type(ctx.req().header("content-type")) {
-        const Viewer& v = ctx.viewer();
-        const Tenant& t = ctx.tenant();
-        const auto& req = ctx.req();
-        view.struct_size = sizeof view;
-        view.method = req.method.c_str();
-        view.path = req.path.c_str();
-        view.query_string = req.query_string.c_str();
-        view.params_json = params.c_str();
-        view.query_json = query.c_str();
-        view.body = req.body.data();
-        view.body_len = req.body.size();
-        view.content_type = content_type.c_str();
-        view.tenant_id = t.id;
-        view.tenant_slug = t.slug.c_str();
-        view.tenant_is_staging = t.isStaging() ? 1 : 0;
-        view.viewer_id = v.account_id;
-        view.viewer_username = v.username.c_str();
-        view.viewer_display_name = v.display_name.c_str();
-        view.viewer_role = v.signedIn() ? v.role.c_str() : "";
-        view.viewer_is_moderator = v.signedIn() && v.isModerator() ? 1 : 0;
-        view.viewer_is_admin = v.signedIn() && v.isAdmin() ? 1 : 0;
-    }
-    RequestView(const RequestView&) = delete;
-    RequestView& operator=(const RequestView&) = delete;
-
-    std::string params, query, content_type;
-    AgoraRequest view{};
-};
-
-Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
-    return [&app, &plugin, route](RequestContext& ctx) {
-        const Viewer& v = ctx.viewer();
-        const Tenant& t = ctx.tenant();
-        // Plugins may parse the raw body themselves: the host's checks (JSON depth, UTF-8,
-        // control characters) run first, so no plugin sees a body core would refuse.
-        ctx.checkBody();
-        // A path parameter that isn't UTF-8 names nothing (and JSON can't carry it).
-        for (const auto& [name, value] : ctx.params())
-            if (!validUtf8(value))
-                throw Error::notFound();
-        // The view's strings live here, on the stack, for the whole callback.
-        RequestView request(ctx);
-        const AgoraRequest& view = request.view;
-
-        AgoraCall call(app, plugin, AgoraCall::Kind::Request, t);
-        call.ctx = &ctx;
-        call.viewer = &v;
-        char error[kErrorCap] = "";
-        int rc = callPlugin(
-            error, [&] { return route.fn(route.user_data, &call, &view, error, kErrorCap); });
-        // Whatever the plugin left uncommitted is rolled back before anyone looks at the
-        // outcome: a failed or forgetful route writes nothing.
-        call.tx.reset();
-        if (call.retryable && (call.failure || rc != AGORA_OK || !call.responded))
-            throw *call.retryable;
-        if (call.failure)
-            throw *call.failure;
-        std::string where = "plugin " + plugin.name + ": " + route.method + " " + route.pattern;
-        if (rc != AGORA_OK)
-            throw Error::internal(where + " failed: " + errorText(error));
-        if (!call.responded)
-            throw Error::internal(where + " returned without a response");
-    };
-}
-
-EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub) {
-    return [&app, &plugin, sub](db::PgConnection& conn, const Tenant& t, const Event& e) {
-        std::string payload = e.payload.dump();
-        AgoraEvent view{};
-        view.struct_size = sizeof view;
-        view.name = e.name.c_str();
-        view.payload_json = payload.c_str();
-        view.tenant_id = t.id;
-        view.tenant_slug = t.slug.c_str();
-        view.tenant_is_staging = t.isStaging() ? 1 : 0;
-        AgoraCall call(app, plugin, AgoraCall::Kind::Event, t);
-        call.conn = &conn;
-        char error[kErrorCap] = "";
-        int rc = callPlugin(error,
-                            [&] { return sub.fn(sub.user_data, &call, &view, error, kErrorCap); });
-        // Thrown into the publisher: its transaction rolls back and the request fails.
-        if (rc != AGORA_OK)
-            throw Error::internal("plugin " + plugin.name + " failed handling " + e.name + ": " +
-                                  errorText(error));
-    };
-}
-
-AbilityResolver abilityResolver(App& app, LoadedPlugin& plugin,
-                                PluginCallback<AgoraResolverFn> cb) {
-    return [&app, &plugin, cb](db::PgConnection& conn, const Tenant& t, const Viewer& v,
-                               const std::string& ability) -> std::optional<AbilityAnswer> {
-        AgoraAbilityQuery q{};
-        q.struct_size = sizeof q;
-        q.ability = ability.c_str();
-        q.member_id = v.account_id;
-        q.member_role = v.role.c_str();
-        q.tenant_id = t.id;
-        q.tenant_slug = t.slug.c_str();
-        q.tenant_is_staging = t.isStaging() ? 1 : 0;
-        AgoraAbilityAnswer answer{};
-        answer.struct_size = sizeof answer;
-        AgoraCall call(app, plugin, AgoraCall::Kind::Resolver, t);
-        call.conn = &conn;
-        call.viewer = &v;
-        char error[kErrorCap] = "";
-        int rc = callPlugin(
-            error, [&] { return cb.fn(cb.user_data, &call, &q, &answer, error, kErrorCap); });
-        if (rc != AGORA_OK)
-            throw Error::internal("plugin " + plugin.name + " could not answer whether member " +
-                                  std::to_string(v.account_id) + " holds " + ability + ": " +
-                                  errorText(error));
-        answer.reason[sizeof answer.reason - 1] = '\0';
-        std::string reason = answer.reason;
-        switch (answer.answer) {
-            case AGORA_ABILITY_GRANTED:
-                return AbilityAnswer{true, ""};
-            case AGORA_ABILITY_DENIED:
-                return AbilityAnswer{
-                    false, reason.empty() ? "you need the " + ability + " ability" : reason};
-            default:
-                return std::nullopt;
-        }
-    };
 }
 
 }  // namespace
@@ -403,10 +254,10 @@ bool PluginHost::commit(LoadedPlugin& p) {
             continue;
         for (const auto& r : p.routes)
             for (const auto& o : other->routes)
-                if (r.method == o.method && r.pattern == o.pattern) {
+                if (Router::overlaps(r.method, r.pattern, o.method, o.pattern)) {
                     refuse(p,
-                           "route " + r.method + " " + r.pattern +
-                               " is already registered by plugin " + other->name,
+                           "route " + r.method + " " + r.pattern + " overlaps " + o.method + " " +
+                               o.pattern + ", already registered by plugin " + other->name,
                            "give the plugin's routes their own paths");
                     return false;
                 }
@@ -432,7 +283,8 @@ void PluginHost::install(Router& router, Renderer& renderer) {
             try {
                 router.add(r.method, r.pattern, routeHandler(app_, *p, r), p->name);
             } catch (const std::exception& e) {
-                // A clash with a core route: the plugin runs without that one route.
+                // Overlaps a core route (Router::add names both): the plugin runs without
+                // that one route.
                 p->registration_errors.push_back(e.what());
                 spdlog::error("plugin {}: {}", p->name, e.what());
             }

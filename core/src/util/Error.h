@@ -1,12 +1,13 @@
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 
 namespace agora {
 
 // The closed set of failure kinds a request can end in. Every layer throws Error with one of
-// these; exactly one function (httpStatusFor) turns them into HTTP statuses.
+// these; one table (errorTable) turns them into HTTP statuses and plugin ABI statuses.
 enum class ErrorCode {
     BadRequest,        // malformed input (not JSON, wrong type)
     Unauthorized,      // not signed in / token not valid here
@@ -84,7 +85,23 @@ private:
     int retry_after_ = 0;
 };
 
-// The single error-to-status mapping (DESIGN decision 8).
+// One row of the single error mapping (DESIGN decision 8): an ErrorCode, the HTTP status it
+// answers with, the machine code its errors carry unless they name their own, and the plugin
+// ABI status (AGORA_ERR_* in agora/plugin_api.h) a host service returns for it.
+struct ErrorMapping {
+    ErrorCode kind;
+    int status;
+    const char* code;
+    int plugin_status;
+    bool plugin_may_fail;  // a plugin route may end with this status (the ABI's fail())
+};
+
+// The table, one row per ErrorCode in enum order. Every mapping below reads it.
+const ErrorMapping* errorTable(size_t* rows);
+const ErrorMapping& errorMapping(ErrorCode kind);
+// The row answering with `status`, or null when no ErrorCode does (e.g. 408, 431).
+const ErrorMapping* errorForStatus(int status);
+
 int httpStatusFor(ErrorCode kind);
 
 }  // namespace agora

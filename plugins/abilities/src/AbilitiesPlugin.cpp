@@ -3,8 +3,9 @@
 // permission resolver, the enable hook, and the routes.
 #include <ctime>
 
+#include <agora/plugin_embed.hpp>
+
 #include "AbilityStore.h"
-#include "Embedded.h"
 #include "GrantCache.h"
 #include "Reevaluation.h"
 #include "Registration.h"
@@ -12,11 +13,6 @@
 namespace agora::abilities {
 
 namespace {
-
-struct Context {
-    Context(const AgoraHostApi* api, AgoraHost* host) : registrar(api, host) {}
-    plugin::Registrar registrar;
-};
 
 // The strings are only pointed to: they must outlive the registration call.
 AgoraSettingDef baseSetting(const char* key, int32_t type, const char* default_json,
@@ -113,34 +109,6 @@ int resolve(Call& call, const AgoraAbilityQuery& q, std::string& reason) {
     return AGORA_ABILITY_DENIED;
 }
 
-int init(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* error, size_t cap) {
-    return plugin::guard(error, cap, [&] {
-        // Lives as long as the process: plugins are never unloaded.
-        auto* ctx = new Context(api, host);
-        *plugin_ctx = ctx;
-        auto& r = ctx->registrar;
-        registerSettings(r);
-        for (const auto* f = embeddedMigrations(); f->name; ++f)
-            r.migration(f->name, f->text);
-        for (const auto* f = embeddedTemplates(); f->name; ++f)
-            r.templ(f->name, f->text);
-        registerEvents(r);
-        registerResolver(r);
-        r.enableHook(onEnable);
-        registerApiRoutes(r);
-        registerPages(r);
-    });
-}
-
-const AgoraPluginDescriptor kDescriptor = {
-    sizeof(AgoraPluginDescriptor),
-    AGORA_PLUGIN_ABI_MAJOR,
-    AGORA_PLUGIN_ABI_MINOR,
-    "abilities",
-    "1.0.0",
-    "Abilities earned from well-received posts, approved edits and helpful flags",
-    init};
-
 }  // namespace
 
 void registerSettings(plugin::Registrar& r) {
@@ -202,8 +170,18 @@ void registerResolver(plugin::Registrar& r) {
     r.resolver(resolve);
 }
 
+void registerAll(plugin::Registrar& r) {
+    registerSettings(r);
+    plugin::registerEmbeddedFiles(r);
+    registerEvents(r);
+    registerResolver(r);
+    r.enableHook(onEnable);
+    registerApiRoutes(r);
+    registerPages(r);
+}
+
 }  // namespace agora::abilities
 
-extern "C" AGORA_PLUGIN_EXPORT const AgoraPluginDescriptor* agora_plugin_entry(void) {
-    return &agora::abilities::kDescriptor;
-}
+AGORA_PLUGIN("abilities", "1.0.0",
+             "Abilities earned from well-received posts, approved edits and helpful flags",
+             agora::abilities::registerAll)

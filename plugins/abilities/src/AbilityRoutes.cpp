@@ -23,25 +23,12 @@ void memberAbilities(Call& call, const AgoraRequest& req) {
     respond(call, 200, memberAbilitiesJson(call, store.config(), *member, req));
 }
 
-int64_t queryNumber(const Params& p, const std::string& name, int64_t fallback, int64_t max) {
-    auto it = p.query.find(name);
-    if (it == p.query.end())
-        return fallback;
-    std::string v = it->get<std::string>();
-    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
-        throw Fail(422, "invalid", name + " must be a positive number", name);
-    int64_t n = std::stoll(v);
-    if (n < 1 || n > max)
-        throw Fail(422, "invalid", name + " must be from 1 to " + std::to_string(max), name);
-    return n;
-}
-
 void holders(Call& call, const AgoraRequest& req) {
     requireModerator(req);
     auto p = Params::of(req);
     const auto& ability = abilityParam(p);
-    int64_t page = queryNumber(p, "page", 1, 1000000);
-    int64_t per_page = queryNumber(p, "per_page", 30, 100);
+    int64_t page = p.page();
+    int64_t per_page = p.perPage();
     respond(call, 200, holdersJson(call, AbilityStore(call).config(), ability, page, per_page));
 }
 

@@ -24,41 +24,6 @@ std::optional<double> thresholdValue(const json& v, const std::string& field) {
 
 }  // namespace
 
-Params Params::of(const AgoraRequest& req) {
-    return Params{json::parse(req.params_json ? req.params_json : "{}"),
-                  json::parse(req.query_json ? req.query_json : "{}")};
-}
-
-int64_t Params::id(const std::string& name) const {
-    std::string v = text(name);
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoll(v) <= 0)
-        throw Fail(404, "not_found", "not found");
-    return std::stoll(v);
-}
-
-std::string Params::text(const std::string& name) const {
-    auto it = path.find(name);
-    return it == path.end() ? "" : it->get<std::string>();
-}
-
-void requireSignedIn(const AgoraRequest& req) {
-    if (!req.viewer_id)
-        throw Fail(401, "unauthorized", "sign in required");
-}
-
-void requireModerator(const AgoraRequest& req) {
-    requireSignedIn(req);
-    if (!req.viewer_is_moderator)
-        throw Fail(403, "moderator_required", "only this community's moderators may do that");
-}
-
-void requireAdmin(const AgoraRequest& req) {
-    requireSignedIn(req);
-    if (!req.viewer_is_admin)
-        throw Fail(403, "admin_required", "only this community's admins may do that");
-}
-
 const AbilityInfo& abilityParam(const Params& p, const std::string& name) {
     const auto* a = findAbility(p.text(name));
     if (!a)

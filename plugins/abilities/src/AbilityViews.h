@@ -8,20 +8,6 @@
 
 namespace agora::abilities {
 
-// Parameters of the request being served.
-struct Params {
-    json path;   // {name} segments
-    json query;  // decoded query string
-
-    static Params of(const AgoraRequest& req);
-    // A positive numeric path segment; 404 otherwise.
-    int64_t id(const std::string& name) const;
-    std::string text(const std::string& name) const;
-};
-
-void requireSignedIn(const AgoraRequest& req);
-void requireModerator(const AgoraRequest& req);
-void requireAdmin(const AgoraRequest& req);
 // The ability named in the path; 404 when there is none of that id.
 const AbilityInfo& abilityParam(const Params& p, const std::string& name = "ability");
 

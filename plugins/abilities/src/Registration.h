@@ -4,7 +4,8 @@
 
 namespace agora::abilities {
 
-// Everything the plugin registers, called from init in this order.
+// Everything the plugin registers; registerAll (the AGORA_PLUGIN setup) calls the others.
+void registerAll(plugin::Registrar& r);
 void registerSettings(plugin::Registrar& r);
 void registerEvents(plugin::Registrar& r);
 void registerResolver(plugin::Registrar& r);

@@ -1,35 +1,16 @@
 #pragma once
 
-#include <agora/plugin.hpp>
+#include <agora/plugin_json.hpp>
 
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <string>
 
 namespace agora::abilities {
 
-using json = nlohmann::json;
-using plugin::Call;
-using plugin::Fail;
-
-// Bound parameters for Call::query, as the JSON array the host expects.
-template <typename... A>
-std::string args(const A&... values) {
-    return json::array({json(values)...}).dump();
-}
-
-// Runs one statement and returns its rows (an array of column → value objects).
-inline json rows(const Call& call, const std::string& sql, const std::string& params = "") {
-    return json::parse(call.query(sql, params));
-}
+// json, Call, Fail, args, rows, iso, Params and the require* guards: the plugin SDK's.
+using namespace plugin;
 
 inline json nullable(const std::optional<double>& v) {
     return v ? json(*v) : json(nullptr);
-}
-
-// SQL for a timestamptz expression as "2026-03-01T12:00:00Z".
-inline std::string iso(const std::string& expr) {
-    return "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 }
 
 }  // namespace agora::abilities

@@ -4,7 +4,8 @@
 
 namespace agora::reviews {
 
-// Everything the plugin registers, called from init in this order.
+// Everything the plugin registers; registerAll (the AGORA_PLUGIN setup) calls the others.
+void registerAll(plugin::Registrar& r);
 void registerApiRoutes(plugin::Registrar& r);
 void registerPages(plugin::Registrar& r);
 

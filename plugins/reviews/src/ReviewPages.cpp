@@ -78,7 +78,7 @@ void suggestForm(Call& call, const AgoraRequest& req) {
     json data = formPage(call, *post);
     if (auto pending = SuggestionStore(call).pendingOn(id))
         data["pending_id"] = *pending;
-    call.respondPage(200, "suggest_edit", dumpJson(data));
+    call.respondPage(200, "suggest_edit", dump(data));
 }
 
 void preview(Call& call, const AgoraRequest& req, const PostRow& post, const SuggestionInput& in,
@@ -93,7 +93,7 @@ void preview(Call& call, const AgoraRequest& req, const PostRow& post, const Sug
         if (f.status() != 422 && f.status() != 409)
             throw;
         data["error"] = f.what();
-        call.respondPage(f.status(), "suggest_edit", dumpJson(data));
+        call.respondPage(f.status(), "suggest_edit", dump(data));
         return;
     }
     call.rollback();
@@ -111,7 +111,7 @@ void preview(Call& call, const AgoraRequest& req, const PostRow& post, const Sug
     }
     data["preview"] = true;
     data["changes"] = changes;
-    call.respondPage(200, "suggest_edit", dumpJson(data));
+    call.respondPage(200, "suggest_edit", dump(data));
 }
 
 void suggestSubmit(Call& call, const AgoraRequest& req) {
@@ -143,7 +143,7 @@ void suggestSubmit(Call& call, const AgoraRequest& req) {
         if (f.code() == "suggestion_pending")
             if (auto pending = SuggestionStore(call).pendingOn(id))
                 data["pending_id"] = *pending;
-        call.respondPage(f.status(), "suggest_edit", dumpJson(data));
+        call.respondPage(f.status(), "suggest_edit", dump(data));
     }
 }
 
@@ -187,7 +187,7 @@ void queuePage(Call& call, const AgoraRequest& req) {
         data["prev"] = q.page - 1;
     if (q.page * q.per_page < total)
         data["next"] = q.page + 1;
-    call.respondPage(200, "queue", dumpJson(data));
+    call.respondPage(200, "queue", dump(data));
 }
 
 // ---- one suggestion -----------------------------------------------------------------------
@@ -236,7 +236,7 @@ json detailPage(const Call& call, const AgoraRequest& req, const Suggestion& s) 
 
 void suggestionPage(Call& call, const AgoraRequest& req) {
     auto s = visibleSuggestion(call, req, Params::of(req).id("id"));
-    call.respondPage(200, "suggestion", dumpJson(detailPage(call, req, s)));
+    call.respondPage(200, "suggestion", dump(detailPage(call, req, s)));
 }
 
 // Form posts from the suggestion's page: the same actions as the API, then back to the page
@@ -267,7 +267,7 @@ plugin::RouteHandler decision(const std::string& action) {
             auto s = visibleSuggestion(call, req, id);
             json data = detailPage(call, req, s);
             data["error"] = f.what();
-            call.respondPage(f.status(), "suggestion", dumpJson(data));
+            call.respondPage(f.status(), "suggestion", dump(data));
         }
     };
 }

@@ -12,7 +12,7 @@ struct ListQuery {
 
     static ListQuery of(const Params& p) {
         ListQuery q;
-        if (auto s = p.queryText("state"); s && !s->empty()) {
+        if (auto s = p.queryParam("state"); s && !s->empty()) {
             if (*s != "pending" && *s != "approved" && *s != "rejected" && *s != "retracted")
                 throw Fail(422, "invalid", "state must be pending, approved, rejected or retracted",
                            "state");
@@ -25,7 +25,7 @@ struct ListQuery {
 
 private:
     static int64_t number(const Params& p, const std::string& name, int64_t fallback, int64_t max) {
-        auto v = p.queryText(name);
+        auto v = p.queryParam(name);
         if (!v || v->empty())
             return fallback;
         if (v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos ||

@@ -9,7 +9,7 @@ namespace agora::reviews {
 namespace {
 
 void respond(const Call& call, int status, const json& body) {
-    call.respondJson(status, dumpJson(body));
+    call.respondJson(status, dump(body));
 }
 
 json detail(const Call& call, const AgoraRequest& req, int64_t id) {

@@ -1,18 +1,14 @@
 // The reviews plugin's entry point: migrations, templates, the links it adds to core
 // pages, and the routes. Decisions feed the abilities plugin through events only
 // (edit.approved / edit.rejected): no plugin links another.
-#include "Embedded.h"
+#include <agora/plugin_embed.hpp>
+
 #include "Registration.h"
 #include "SuggestionActions.h"
 
 namespace agora::reviews {
 
 namespace {
-
-struct Context {
-    Context(const AgoraHostApi* api, AgoraHost* host) : registrar(api, host) {}
-    plugin::Registrar registrar;
-};
 
 // Pending suggestions the viewer could act on. Runs on every page for signed-in viewers: one
 // indexed count (pending rows only), nothing for anonymous ones.
@@ -36,41 +32,24 @@ const char* kPostActionsSlot =
     "<a href=\"/posts/{{post.id}}/suggest-edit\" class=\"suggest-edit\">Suggest edit</a>"
     "{{/post.deleted}}{{/post.locked}}{{/post.can_edit}}{{/viewer.signed_in}}";
 
-int init(const AgoraHostApi* api, AgoraHost* host, void** plugin_ctx, char* error, size_t cap) {
-    return plugin::guard(error, cap, [&] {
-        // Lives as long as the process: plugins are never unloaded.
-        auto* ctx = new Context(api, host);
-        *plugin_ctx = ctx;
-        auto& r = ctx->registrar;
-        for (const auto* f = embeddedMigrations(); f->name; ++f)
-            r.migration(f->name, f->text);
-        for (const auto* f = embeddedTemplates(); f->name; ++f)
-            r.templ(f->name, f->text);
-        registerApiRoutes(r);
-        registerPages(r);
-        r.slot("post_actions", kPostActionsSlot);
-        r.slot("nav",
-               "{{#viewer.signed_in}}<a href=\"/review/suggested-edits\">Review</a>"
-               "{{/viewer.signed_in}}");
-        // A host that announces 1.1 but hasn't filled the service in yet must not crash init.
-        if (AGORA_HAS_MEMBER(api, AgoraHostApi, register_badge) && api->register_badge)
-            r.badge("Suggested edits", "/review/suggested-edits", pendingBadge);
-    });
-}
-
-const AgoraPluginDescriptor kDescriptor = {
-    sizeof(AgoraPluginDescriptor),
-    AGORA_PLUGIN_ABI_MAJOR,
-    AGORA_PLUGIN_ABI_MINOR,
-    "reviews",
-    "1.0.0",
-    "Suggested edits from members who can't edit yet, reviewed by editors and authors",
-    init};
-
 }  // namespace
+
+void registerAll(plugin::Registrar& r) {
+    plugin::registerEmbeddedFiles(r);
+    registerApiRoutes(r);
+    registerPages(r);
+    r.slot("post_actions", kPostActionsSlot);
+    r.slot("nav",
+           "{{#viewer.signed_in}}<a href=\"/review/suggested-edits\">Review</a>"
+           "{{/viewer.signed_in}}");
+    // A host that announces 1.1 but hasn't filled the service in yet must not crash init.
+    const AgoraHostApi* api = r.api();
+    if (AGORA_HAS_MEMBER(api, AgoraHostApi, register_badge) && api->register_badge)
+        r.badge("Suggested edits", "/review/suggested-edits", pendingBadge);
+}
 
 }  // namespace agora::reviews
 
-extern "C" AGORA_PLUGIN_EXPORT const AgoraPluginDescriptor* agora_plugin_entry(void) {
-    return &agora::reviews::kDescriptor;
-}
+AGORA_PLUGIN("reviews", "1.0.0",
+             "Suggested edits from members who can't edit yet, reviewed by editors and authors",
+             agora::reviews::registerAll)

@@ -1,37 +1,14 @@
 #pragma once
 
-#include <agora/plugin.hpp>
+#include <agora/plugin_json.hpp>
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 namespace agora::reviews {
 
-using json = nlohmann::json;
-using plugin::Call;
-using plugin::Fail;
-
-// Bound parameters for Call::query, as the JSON array the host expects.
-template <typename... A>
-std::string args(const A&... values) {
-    return json::array({json(values)...}).dump();
-}
-
-// Runs one statement and returns its rows (an array of column → value objects).
-inline json rows(const Call& call, const std::string& sql, const std::string& params = "") {
-    return json::parse(call.query(sql, params));
-}
-
-// SQL for a timestamptz expression as "2026-03-01T12:00:00Z".
-inline std::string iso(const std::string& expr) {
-    return "to_char((" + expr + ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-}
-
-// JSON text for a response body: user text may hold invalid UTF-8, which must not throw.
-inline std::string dumpJson(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+// json, Call, Fail, args, rows, iso, dump, Params and the require* guards: the plugin SDK's.
+using namespace plugin;
 
 // Characters, not bytes: core's limits count UTF-8 code points.
 inline size_t charCount(const std::string& s) {
@@ -63,37 +40,6 @@ inline std::string tagsText(const json& tags) {
             if (t.is_string())
                 out += (out.empty() ? "" : " ") + t.get<std::string>();
     return out;
-}
-
-// Path segments and query parameters of the request being served.
-struct Params {
-    json path;
-    json query;
-
-    static Params of(const AgoraRequest& req) {
-        return Params{json::parse(req.params_json ? req.params_json : "{}"),
-                      json::parse(req.query_json ? req.query_json : "{}")};
-    }
-    // A positive numeric path segment; 404 otherwise (an id that can't exist is "not found").
-    int64_t id(const std::string& name) const {
-        auto it = path.find(name);
-        std::string v = it == path.end() ? "" : it->get<std::string>();
-        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoll(v) <= 0)
-            throw Fail(404, "not_found", "not found");
-        return std::stoll(v);
-    }
-    std::optional<std::string> queryText(const std::string& name) const {
-        auto it = query.find(name);
-        if (it == query.end() || !it->is_string())
-            return std::nullopt;
-        return it->get<std::string>();
-    }
-};
-
-inline void requireSignedIn(const AgoraRequest& req) {
-    if (!req.viewer_id)
-        throw Fail(401, "unauthorized", "sign in to do that");
 }
 
 // True for a form post (the pages) rather than a JSON body (the API).

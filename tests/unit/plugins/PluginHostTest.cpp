@@ -146,6 +146,24 @@ TEST_F(PluginHostTest, PluginRoutesMatchOnlyWhereEnabled) {
     EXPECT_EQ(on.route->plugin, "fixture_good");
 }
 
+TEST_F(PluginHostTest, APluginRouteOverlappingACoreRouteIsRefusedNamingBoth) {
+    Router router;
+    router.add("GET", "/api/v1/fixture/{name}", [](RequestContext&) {});
+    Renderer renderer(std::string(AGORA_SOURCE_DIR) + "/themes");
+    app_->plugins().install(router, renderer);
+    auto on = router.match("GET", "/api/v1/fixture/hello",
+                           [](const std::string& p) { return p == "fixture_good"; });
+    ASSERT_NE(on.route, nullptr);
+    EXPECT_EQ(on.route->plugin, "") << "core's route must keep the path";
+    const auto* good = app_->plugins().find("fixture_good");
+    ASSERT_NE(good, nullptr);
+    std::string errors;
+    for (const auto& e : good->registration_errors)
+        errors += e + "\n";
+    EXPECT_THAT(errors, HasSubstr("GET /api/v1/fixture/hello (plugin fixture_good)"));
+    EXPECT_THAT(errors, HasSubstr("GET /api/v1/fixture/{name} (core)"));
+}
+
 }  // namespace
 
 }  // namespace agora
