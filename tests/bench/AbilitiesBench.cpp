@@ -95,7 +95,7 @@ int checks(const std::map<std::string, std::string>& o) {
     auto check = [&] {
         agora::Viewer v;  // fresh per check: the per-request memo never answers
         v.account_id = member;
-        v.role = "member";
+        v.role = agora::Role::Member;
         return app.permissions().ability(*lease, *tenant, v, ability);
     };
 

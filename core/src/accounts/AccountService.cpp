@@ -87,16 +87,16 @@ std::string AccountService::hashToken(const std::string& token) {
 }
 
 IssuedSession AccountService::createSession(db::PgConnection& c, const Tenant& tenant,
-                                            int64_t account_id, const std::string& kind) {
+                                            int64_t account_id, AuthKind kind) {
     IssuedSession s{crypto::randomToken(32), account_id};
     c.q("INSERT INTO network.sessions (token_hash, account_id, tenant_id, kind, expires_at) "
         "VALUES ($1, $2, $3, $4, now() + interval '30 days')",
-        hashToken(s.token), account_id, tenant.id, kind);
+        hashToken(s.token), account_id, tenant.id, std::string(authName(kind)));
     return s;
 }
 
 Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const std::string& token,
-                               const std::string& kind) {
+                               AuthKind kind) {
     Viewer v;
     if (token.empty() || token.size() > 200)
         return v;
@@ -111,14 +111,14 @@ Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const 
             "LEFT JOIN members m ON m.id = a.id "
             "WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.kind = $3 "
             "  AND s.revoked_at IS NULL AND s.expires_at > now()",
-            hash, tenant.id, kind);
+            hash, tenant.id, std::string(authName(kind)));
     if (r.empty())
         return v;
     v.account_id = r.i64(0, 0);
     v.username = r.str(0, 1);
     v.display_name = r.str(0, 2);
     v.is_staff = r.boolean(0, 3);
-    v.role = r.str(0, 4);
+    v.role = parseRole(r.str(0, 4)).value_or(Role::Member);
     v.unread_notifications = r.i64(0, 5);
     v.auth = kind;
     v.session_hash = hash;

@@ -44,10 +44,10 @@ public:
     // Makes the account a member of the tenant (idempotent). `c` must point at the tenant.
     static void ensureMembership(db::PgConnection& c, const Tenant& tenant, int64_t account_id);
     static IssuedSession createSession(db::PgConnection& c, const Tenant& tenant,
-                                       int64_t account_id, const std::string& kind);
+                                       int64_t account_id, AuthKind kind);
     // Looks a session/token up on this tenant; anonymous Viewer when invalid or revoked.
     static Viewer resolve(db::PgConnection& c, const Tenant& tenant, const std::string& token,
-                          const std::string& kind);
+                          AuthKind kind);
     static void revoke(db::PgConnection& c, const std::string& token_hash);
     static std::string hashToken(const std::string& token);
 };

@@ -8,6 +8,7 @@
 
 #include "accounts/Viewer.h"
 #include "db/PgPool.h"
+#include "settings/TenantSettings.h"
 #include "tenancy/Tenant.h"
 
 namespace agora {

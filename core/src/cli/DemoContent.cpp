@@ -103,8 +103,8 @@ Viewer viewerFor(db::PgConnection& c, const Tenant& t, const std::string& userna
     v.account_id = r.i64(0, 0);
     v.username = r.str(0, 1);
     v.display_name = r.str(0, 2);
-    v.role = r.str(0, 3);
-    v.auth = "cli";
+    v.role = parseRole(r.str(0, 3)).value_or(Role::Member);
+    v.auth = AuthKind::Cli;
     return v;
 }
 

@@ -72,7 +72,7 @@ Viewer RequestContext::resolveViewer(TenantSession& session) {
     auto auth = req_.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
         Viewer v =
-            AccountService::resolve(session.db(), session.tenant(), auth.substr(7), "bearer");
+            AccountService::resolve(session.db(), session.tenant(), auth.substr(7), AuthKind::Bearer);
         // A token that isn't valid here is an error, not a silent downgrade to anonymous.
         if (!v.signedIn())
             throw Error::unauthorized("token not valid on this site");
@@ -80,7 +80,7 @@ Viewer RequestContext::resolveViewer(TenantSession& session) {
     }
     auto cookie = req_.cookie("agora_session");
     if (!cookie.empty())
-        return AccountService::resolve(session.db(), session.tenant(), cookie, "cookie");
+        return AccountService::resolve(session.db(), session.tenant(), cookie, AuthKind::Cookie);
     return Viewer{};
 }
 
@@ -153,7 +153,7 @@ std::optional<std::string> RequestContext::input(const std::string& name) {
 
 std::string RequestContext::csrfToken() {
     const auto& v = viewer();
-    if (v.signedIn() && v.auth == "cookie")
+    if (v.signedIn() && v.auth == AuthKind::Cookie)
         return crypto::hmacHex(app_.secret(), "s:" + v.session_hash);
     if (shared_page_)
         return "";
@@ -170,12 +170,12 @@ std::string RequestContext::csrfToken() {
 
 void RequestContext::checkCsrf() {
     const auto& v = viewer();
-    if (v.auth == "bearer")
+    if (v.auth == AuthKind::Bearer)
         return;
     auto ct = req_.header("content-type");
     bool is_form = ct.rfind("application/x-www-form-urlencoded", 0) == 0 ||
                    ct.rfind("multipart/form-data", 0) == 0 || ct.rfind("text/plain", 0) == 0;
-    bool has_cookie_session = v.signedIn() && v.auth == "cookie";
+    bool has_cookie_session = v.signedIn() && v.auth == AuthKind::Cookie;
     if (!is_form && !has_cookie_session)
         return;  // JSON without ambient credentials
     std::string given = req_.header("x-csrf-token");

@@ -13,6 +13,7 @@
 #include "db/PgPool.h"
 #include "http/HttpRequest.h"
 #include "services/Services.h"
+#include "settings/TenantSettings.h"
 #include "tenancy/Tenant.h"
 
 namespace agora {

@@ -10,7 +10,7 @@
 #include "util/Error.h"
 
 namespace agora {
-class App;
+class Services;
 class RequestContext;
 struct LoadedPlugin;
 }  // namespace agora
@@ -23,12 +23,13 @@ struct AgoraCall {
     // respond, open transactions or write through the host.
     enum class Kind { Request, Event, Resolver, EnableHook, Badge };
 
-    AgoraCall(agora::App& app, agora::LoadedPlugin& plugin, Kind kind, const agora::Tenant& tenant)
+    AgoraCall(agora::Services& app, agora::LoadedPlugin& plugin, Kind kind,
+              const agora::Tenant& tenant)
         : app(app), plugin(plugin), kind(kind), tenant_(&tenant) {}
     AgoraCall(const AgoraCall&) = delete;
     AgoraCall& operator=(const AgoraCall&) = delete;
 
-    agora::App& app;
+    agora::Services& app;
     agora::LoadedPlugin& plugin;
     const Kind kind;
     agora::RequestContext* ctx = nullptr;     // requests only

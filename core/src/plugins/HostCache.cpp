@@ -3,8 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "app/App.h"
 #include "plugins/CacheSigning.h"
+#include "services/Services.h"
 
 namespace agora::hostapi {
 

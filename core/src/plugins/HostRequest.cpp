@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "app/App.h"
 #include "http/RequestContext.h"
+#include "services/Services.h"
 
 namespace agora::hostapi {
 

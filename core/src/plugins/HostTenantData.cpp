@@ -2,9 +2,10 @@
 // settings.
 #include "plugins/HostServices.h"
 
-#include "app/App.h"
 #include "notifications/NotificationService.h"
+#include "services/Services.h"
 #include "settings/SettingsService.h"
+#include "settings/TenantSettings.h"
 #include "tenancy/AuditLog.h"
 
 namespace agora::hostapi {
@@ -124,7 +125,8 @@ int setSettings(AgoraCall* call, const char* values_json) {
         std::map<std::string, json> set;
         for (auto& [k, v] : values.items())
             set[k] = v;
-        SettingsService::update(c.app.settings(), c.app.directory(), c.db(), c.tenant(), set, {}, c.viewer->account_id);
+        SettingsService::update(c.app.settings(), c.app.directory(), c.db(), c.tenant(), set, {},
+                                c.viewer->account_id);
         c.refreshTenant(c.app.directory().byId(c.tenant().id));
         return AGORA_OK;
     });

@@ -1,8 +1,8 @@
 #include "plugins/PluginCallbacks.h"
 
-#include "app/App.h"
 #include "http/RequestContext.h"
 #include "plugins/AgoraCall.h"
+#include "services/Services.h"
 #include "util/Error.h"
 
 namespace agora::pluginhost {
@@ -34,12 +34,12 @@ RequestView::RequestView(RequestContext& ctx)
     view.viewer_id = v.account_id;
     view.viewer_username = v.username.c_str();
     view.viewer_display_name = v.display_name.c_str();
-    view.viewer_role = v.signedIn() ? v.role.c_str() : "";
+    view.viewer_role = v.signedIn() ? roleName(v.role) : "";
     view.viewer_is_moderator = v.signedIn() && v.isModerator() ? 1 : 0;
     view.viewer_is_admin = v.signedIn() && v.isAdmin() ? 1 : 0;
 }
 
-Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
+Handler routeHandler(Services& app, LoadedPlugin& plugin, PluginRoute route) {
     return [&app, &plugin, route](RequestContext& ctx) {
         const Viewer& v = ctx.viewer();
         const Tenant& t = ctx.tenant();
@@ -75,7 +75,7 @@ Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route) {
     };
 }
 
-EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub) {
+EventHandler eventHandler(Services& app, LoadedPlugin& plugin, PluginSubscription sub) {
     return [&app, &plugin, sub](db::PgConnection& conn, const Tenant& t, const Event& e) {
         std::string payload = e.payload.dump();
         AgoraEvent view{};
@@ -97,7 +97,7 @@ EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub
     };
 }
 
-AbilityResolver abilityResolver(App& app, LoadedPlugin& plugin,
+AbilityResolver abilityResolver(Services& app, LoadedPlugin& plugin,
                                 PluginCallback<AgoraResolverFn> cb) {
     return [&app, &plugin, cb](db::PgConnection& conn, const Tenant& t, const Viewer& v,
                                const std::string& ability) -> std::optional<AbilityAnswer> {
@@ -105,7 +105,7 @@ AbilityResolver abilityResolver(App& app, LoadedPlugin& plugin,
         q.struct_size = sizeof q;
         q.ability = ability.c_str();
         q.member_id = v.account_id;
-        q.member_role = v.role.c_str();
+        q.member_role = roleName(v.role);
         q.tenant_id = t.id;
         q.tenant_slug = t.slug.c_str();
         q.tenant_is_staging = t.isStaging() ? 1 : 0;

@@ -12,7 +12,7 @@
 
 namespace agora {
 
-class App;
+class Services;
 class RequestContext;
 
 // How the plugin host calls into plugin code: the guard around every call, the C views of
@@ -51,11 +51,12 @@ struct RequestView {
 
 // A core route handler running the plugin's route: host checks first, the plugin's
 // transaction rolled back unless committed, an error naming the plugin when it fails.
-Handler routeHandler(App& app, LoadedPlugin& plugin, PluginRoute route);
+Handler routeHandler(Services& app, LoadedPlugin& plugin, PluginRoute route);
 // An event subscriber running the plugin's handler in the publisher's transaction.
-EventHandler eventHandler(App& app, LoadedPlugin& plugin, PluginSubscription sub);
+EventHandler eventHandler(Services& app, LoadedPlugin& plugin, PluginSubscription sub);
 // The permission resolver answering through the plugin's.
-AbilityResolver abilityResolver(App& app, LoadedPlugin& plugin, PluginCallback<AgoraResolverFn> cb);
+AbilityResolver abilityResolver(Services& app, LoadedPlugin& plugin,
+                                PluginCallback<AgoraResolverFn> cb);
 
 }  // namespace pluginhost
 

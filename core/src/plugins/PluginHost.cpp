@@ -12,13 +12,13 @@
 #include <regex>
 #include <vector>
 
-#include "app/App.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "plugins/AgoraCall.h"
 #include "plugins/HostApi.h"
 #include "plugins/PluginCallbacks.h"
 #include "render/Renderer.h"
+#include "services/Services.h"
 #include "util/Error.h"
 
 namespace agora {
@@ -40,7 +40,7 @@ bool validName(const char* name) {
 
 }  // namespace
 
-PluginHost::PluginHost(App& app) : app_(app) {}
+PluginHost::PluginHost(Services& app) : app_(app) {}
 PluginHost::~PluginHost() {
     // A plugin has no shutdown and is never unloaded: what its init allocated (plugin_ctx)
     // lives for the process, as the ABI promises. When a host goes away (tests build one per

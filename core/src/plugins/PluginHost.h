@@ -13,7 +13,7 @@
 
 namespace agora {
 
-class App;
+class Services;
 class Renderer;
 class RequestContext;
 class Router;
@@ -34,7 +34,7 @@ class Router;
 // plugin throws and turns a failed callback into an error naming the plugin.
 class PluginHost {
 public:
-    explicit PluginHost(App& app);
+    explicit PluginHost(Services& app);
     ~PluginHost();
     PluginHost(const PluginHost&) = delete;
     PluginHost& operator=(const PluginHost&) = delete;
@@ -65,7 +65,7 @@ public:
     // caller's transaction). Throws Error naming the plugin when a hook fails.
     void runEnableHooks(const std::string& name, db::PgConnection& conn, const Tenant& tenant);
 
-    App& app() { return app_; }
+    Services& app() { return app_; }
 
 private:
     void loadOne(const std::filesystem::path& file);
@@ -73,7 +73,7 @@ private:
     bool commit(LoadedPlugin& p);
     void refuse(LoadedPlugin& p, std::string error, std::string hint);
 
-    App& app_;
+    Services& app_;
     std::filesystem::path dir_;
     bool loaded_ = false;
     std::mutex mu_;

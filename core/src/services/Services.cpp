@@ -1,7 +1,6 @@
 #include "services/Services.h"
 
-#include "tenancy/DbRoles.h"
-#include "tenancy/TenantRoles.h"
+#include "migrate/NetworkInit.h"
 #include "util/Crypto.h"
 #include "util/Error.h"
 
@@ -72,41 +71,7 @@ void Services::prepareRequests() {
 }
 
 void Services::initNetwork() {
-    auto lease = ownerPool().acquire();
-    migrate::Migrator::bootstrap(*lease);
-    migrate::Migrator::apply(*lease, "network",
-                             migrate::Migrator::loadSteps(config_.root / "migrations" / "network"));
-    // Servers starting together would GRANT on the same catalog rows at once ("tuple
-    // concurrently updated"): one at a time.
-    lease->exec("SELECT pg_advisory_lock(4243)");
-    struct Unlock {
-        db::PgConnection& c;
-        ~Unlock() {
-            try {
-                c.exec("SELECT pg_advisory_unlock(4243)");
-            } catch (...) {
-            }
-        }
-    } unlock{*lease};
-    std::string app_role = DbRoles::urlUser(config_.database_url);
-    if (config_.splitRoles())
-        DbRoles::grantApplication(*lease, app_role);
-    DbRoles::closeRoleEscapes(*lease);
-    // Tenants made before the roles existed (or by an older build), or not yet granted to this
-    // application role, get theirs now; the others were granted when their schema changed.
-    auto roles = lease->q(
-        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'agora\\_%' AND pg_has_role(coalesce("
-        "(SELECT oid FROM pg_roles WHERE rolname = $1), (SELECT oid FROM pg_roles WHERE "
-        "rolname = current_user)), oid, 'MEMBER')",
-        config_.splitRoles() ? app_role : std::string());
-    std::set<std::string> ready;
-    for (int i = 0; i < roles.rows(); ++i)
-        ready.insert(roles.str(i, 0));
-    auto schemas = lease->q("SELECT schema_name FROM network.tenants ORDER BY id");
-    for (int i = 0; i < schemas.rows(); ++i)
-        if (!ready.count(TenantRoles::roleFor(schemas.str(i, 0))) &&
-            !TenantRoles::ensure(*lease, schemas.str(i, 0)))
-            break;
+    migrate::initNetwork(ownerPool(), config_);
 }
 
 const std::string& Services::secret() {

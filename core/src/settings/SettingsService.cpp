@@ -1,5 +1,6 @@
 #include "settings/SettingsService.h"
 
+#include "settings/TenantSettings.h"
 #include "tenancy/AuditLog.h"
 #include "util/Error.h"
 

@@ -36,7 +36,7 @@ std::shared_ptr<const Directory::State> Directory::state() const {
 std::shared_ptr<const Tenant> Directory::byHost(const std::string& host) const {
     auto s = state();
     auto it = s->by_host.find(normaliseHost(host));
-    if (it == s->by_host.end() || it->second->status != "active")
+    if (it == s->by_host.end() || it->second->status != TenantStatus::Active)
         return nullptr;
     return it->second;
 }
@@ -79,7 +79,7 @@ void Directory::reload() {
         t->name = tenants.str(i, 2);
         t->schema = tenants.str(i, 3);
         t->theme = tenants.str(i, 4);
-        t->status = tenants.str(i, 5);
+        t->status = parseTenantStatus(tenants.str(i, 5));
         t->shard = tenants.str(i, 6);
         t->staging_of = tenants.optI64(i, "staging_of");
         t->staging_of_slug = tenants.str(i, 8);

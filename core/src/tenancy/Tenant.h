@@ -12,7 +12,12 @@
 namespace agora {
 
 using json = nlohmann::json;
-class SettingsRegistry;
+
+// A disabled community keeps its data but is served to no one.
+enum class TenantStatus { Active, Disabled };
+// The names stored in network.tenants.status.
+const char* tenantStatusName(TenantStatus status);
+TenantStatus parseTenantStatus(const std::string& name);
 
 // One community as the directory knows it. Immutable once built: the directory swaps in a new
 // snapshot when anything changes, so a request holds a consistent view for its whole life.
@@ -22,7 +27,7 @@ struct Tenant {
     std::string name;
     std::string schema;  // the only source of schema names for tenant queries
     std::string theme = "default";
-    std::string status = "active";
+    TenantStatus status = TenantStatus::Active;
     std::string shard = "main";
     std::optional<int64_t> staging_of;
     std::string staging_of_slug;
@@ -35,23 +40,6 @@ struct Tenant {
 
     bool isStaging() const { return staging_of.has_value(); }
     bool pluginEnabled(const std::string& name) const { return plugins.count(name) > 0; }
-};
-
-// Effective settings of one tenant: the override if present, else the registered default.
-class TenantSettings {
-public:
-    TenantSettings(const SettingsRegistry& registry, const Tenant& tenant)
-        : registry_(registry), tenant_(tenant) {}
-    json get(const std::string& key) const;
-    int64_t integer(const std::string& key) const { return get(key).get<int64_t>(); }
-    double number(const std::string& key) const { return get(key).get<double>(); }
-    std::string text(const std::string& key) const;
-    bool flag(const std::string& key) const { return get(key).get<bool>(); }
-    bool overridden(const std::string& key) const { return tenant_.overrides.count(key) > 0; }
-
-private:
-    const SettingsRegistry& registry_;
-    const Tenant& tenant_;
 };
 
 }  // namespace agora

@@ -2,6 +2,7 @@
 #include "http/Router.h"
 #include "network/PluginService.h"
 #include "settings/SettingsService.h"
+#include "settings/TenantSettings.h"
 #include "util/Error.h"
 #include "web/Routes.h"
 

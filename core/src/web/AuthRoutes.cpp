@@ -37,7 +37,7 @@ std::string safeNext(const std::string& next) {
 }
 
 void startCookieSession(RequestContext& ctx, int64_t account_id) {
-    auto s = AccountService::createSession(ctx.db(), ctx.tenant(), account_id, "cookie");
+    auto s = AccountService::createSession(ctx.db(), ctx.tenant(), account_id, AuthKind::Cookie);
     ctx.setCookie("agora_session", s.token, kSessionSeconds);
 }
 
@@ -218,7 +218,7 @@ void apiCreateSession(RequestContext& ctx) {
         throw Error::unauthorized("that login and password don't match an account");
     db::Transaction tx(c);
     joinOrCheckStaging(ctx, *id);
-    auto bearer = AccountService::createSession(c, ctx.tenant(), *id, "bearer");
+    auto bearer = AccountService::createSession(c, ctx.tenant(), *id, AuthKind::Bearer);
     startCookieSession(ctx, *id);
     auto user = accountJson(c, *id);
     tx.commit();
@@ -228,7 +228,7 @@ void apiCreateSession(RequestContext& ctx) {
 void apiDeleteSession(RequestContext& ctx) {
     const auto& v = ctx.requireViewer();
     AccountService::revoke(ctx.db(), v.session_hash);
-    if (v.auth == "cookie")
+    if (v.auth == AuthKind::Cookie)
         ctx.setCookie("agora_session", "", 0);
     ctx.sendJson(200, {{"signed_out", true}});
 }

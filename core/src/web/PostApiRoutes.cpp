@@ -160,7 +160,7 @@ void me(RequestContext& ctx) {
                          {"created_at", acct.empty() ? "" : acct.str(0, 1)},
                          {"staff", v.is_staff}}},
                        {"membership", member},
-                       {"roles", json::array({v.role})},
+                       {"roles", json::array({roleName(v.role)})},
                        {"abilities", abilities}});
 }
 

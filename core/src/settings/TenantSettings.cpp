@@ -1,3 +1,5 @@
+#include "settings/TenantSettings.h"
+
 #include "settings/SettingsRegistry.h"
 #include "tenancy/Tenant.h"
 #include "util/Error.h"
