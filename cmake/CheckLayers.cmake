@@ -1,11 +1,9 @@
 # Refuses an include that points up the layer order (docs/architecture.md): a file in layer N
 # may include headers of layers 0..N only. Run as a script so the build (and a test) can call
 # it:  cmake -DSRC=<core/src> [-DSTAMP=<file>] -P CheckLayers.cmake
-# Lower layers first. A directory under SRC that is not listed here is an error too, so a new
-# subsystem has to be given its place.
-set(AGORA_LAYERS
-    util db cache tenancy migrate settings accounts content notifications render services http
-    plugins network seed web app cli)
+# A directory under SRC that is not a layer is an error too, so a new subsystem has to be
+# given its place.
+include(${CMAKE_CURRENT_LIST_DIR}/Layers.cmake)
 
 if(NOT SRC)
   message(FATAL_ERROR "CheckLayers: pass -DSRC=<source directory>")

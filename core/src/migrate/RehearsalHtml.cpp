@@ -124,6 +124,14 @@ std::string stepSvg(const json& s, bool slowest_step) {
     return out.str();
 }
 
+const char* kStyle =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827}"
+    "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #e5e7eb;"
+    "padding:4px 8px;text-align:left}th{background:#f9fafb}.bad{color:#dc2626}"
+    ".ok{color:#059669}svg text.l{font:11px monospace;fill:#374151}"
+    "svg text.a{font:11px sans-serif;fill:#6b7280}"
+    "svg text.slow{font:bold 11px sans-serif;fill:#dc2626}section{margin:24px 0}";
+
 }  // namespace
 
 std::string Rehearsal::renderHtml(const json& report) {
@@ -131,13 +139,7 @@ std::string Rehearsal::renderHtml(const json& report) {
     std::string tenant = report.value("tenant", "?");
     bool ok = report.value("ok", false);
     h << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-      << "<title>Rehearsal of " << esc(tenant) << "</title><style>"
-      << "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827}"
-      << "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #e5e7eb;"
-      << "padding:4px 8px;text-align:left}th{background:#f9fafb}.bad{color:#dc2626}"
-      << ".ok{color:#059669}svg text.l{font:11px monospace;fill:#374151}"
-      << "svg text.a{font:11px sans-serif;fill:#6b7280}"
-      << "svg text.slow{font:bold 11px sans-serif;fill:#dc2626}section{margin:24px 0}"
+      << "<title>Rehearsal of " << esc(tenant) << "</title><style>" << kStyle
       << ".key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}"
       << "pre{background:#f9fafb;padding:8px;white-space:pre-wrap}</style></head><body>\n";
     h << "<h1>Rehearsal of " << esc(tenant) << " <span class='" << (ok ? "ok" : "bad") << "'>"
