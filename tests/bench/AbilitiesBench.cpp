@@ -26,6 +26,7 @@
 
 #include "app/App.h"
 #include "content/PermissionService.h"
+#include "plugins/CacheSigning.h"
 #include "tenancy/Directory.h"
 #include "util/Config.h"
 
@@ -109,9 +110,13 @@ int checks(const std::map<std::string, std::string>& o) {
         throw std::runtime_error("no cache entry " + entry_key + " after a check: not cached?");
     // A field the plugin ignores: if it is still there after the loop, no check rewrote the
     // entry, so every timed check was a hit.
-    auto marked = nlohmann::json::parse(*entry);
+    // Entries are signed (CacheSigning): open, mark, and sign again as the host would.
+    auto opened = agora::CacheSigning::open(app.cacheKey(), entry_key, *entry);
+    if (!opened)
+        throw std::runtime_error("cache entry " + entry_key + " is not signed by this network");
+    auto marked = nlohmann::json::parse(*opened);
     marked["bench_marker"] = true;
-    redis.set(entry_key, marked.dump(), 3600);
+    redis.set(entry_key, agora::CacheSigning::sign(app.cacheKey(), entry_key, marked.dump()), 3600);
 
     std::vector<double> get_us, hit_us, miss_us;
     get_us.reserve(samples);
@@ -128,7 +133,9 @@ int checks(const std::map<std::string, std::string>& o) {
         hit_us.push_back(micros(t1, t2));
     }
     auto after = redis.get(entry_key);
-    if (!after || !nlohmann::json::parse(*after).value("bench_marker", false))
+    auto after_value =
+        after ? agora::CacheSigning::open(app.cacheKey(), entry_key, *after) : std::nullopt;
+    if (!after_value || !nlohmann::json::parse(*after_value).value("bench_marker", false))
         throw std::runtime_error(
             "the cache entry was rewritten during the cached loop: some "
             "checks missed the cache");
