@@ -43,7 +43,6 @@ bool sameSitePath(const std::string& path) {
     return true;
 }
 
-
 std::map<std::string, std::string> parseUrlEncoded(const std::string& s) {
     std::map<std::string, std::string> out;
     size_t pos = 0;

@@ -71,8 +71,8 @@ void RequestContext::run(const std::function<void(RequestContext&)>& handler) {
 Viewer RequestContext::resolveViewer(TenantSession& session) {
     auto auth = req_.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
-        Viewer v =
-            AccountService::resolve(session.db(), session.tenant(), auth.substr(7), AuthKind::Bearer);
+        Viewer v = AccountService::resolve(session.db(), session.tenant(), auth.substr(7),
+                                           AuthKind::Bearer);
         // A token that isn't valid here is an error, not a silent downgrade to anonymous.
         if (!v.signedIn())
             throw Error::unauthorized("token not valid on this site");

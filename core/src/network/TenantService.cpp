@@ -3,10 +3,10 @@
 #include <regex>
 #include <set>
 
+#include "cache/PageCache.h"
 #include "network/PluginService.h"
 #include "network/PluginSteps.h"
 #include "plugins/PluginHost.h"
-#include "cache/PageCache.h"
 #include "tenancy/AuditLog.h"
 #include "tenancy/TenantNames.h"
 #include "tenancy/TenantRoles.h"

@@ -39,7 +39,8 @@ using Rules = std::vector<std::string>;
 TEST(MigrationLinter, ShippedMigrationsLintClean) {
     // This file sits in tests/unit/ of the checkout.
     auto root =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "migrations";
+        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path() /
+        "migrations";
     ASSERT_TRUE(std::filesystem::exists(root / "tenant")) << root;
     std::vector<std::filesystem::path> folders = {root / "network", root / "tenant"};
     auto plugins = root.parent_path() / "plugins";
