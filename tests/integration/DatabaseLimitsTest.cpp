@@ -3,9 +3,6 @@
 // deadlocks are retried a bounded number of times before a 409, and a request's writes stay
 // one transaction throughout.
 #include <gmock/gmock.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +11,7 @@
 
 #include "db/PgConnection.h"
 #include "support/IntegrationTest.h"
+#include "support/SilentListener.h"
 
 namespace agora::test {
 
@@ -118,18 +116,8 @@ TEST_F(DatabaseLimitsTest, AnIdleTransactionIsEndedByTheServer) {
 }
 
 TEST_F(DatabaseLimitsTest, ConnectingToAServerThatNeverAnswersGivesUp) {
-    // Accepts connections (the kernel completes them) but never says a word.
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(listen(fd, 16), 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    std::string url =
-        "postgresql://agora@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/agora";
+    SilentListener silent;
+    std::string url = "postgresql://agora@127.0.0.1:" + std::to_string(silent.port()) + "/agora";
     auto done = std::make_shared<std::atomic<bool>>(false);
     auto threw = std::make_shared<std::atomic<bool>>(false);
     std::thread([url, done, threw] {
@@ -143,8 +131,8 @@ TEST_F(DatabaseLimitsTest, ConnectingToAServerThatNeverAnswersGivesUp) {
     bool finished = TestServer::waitFor([&] { return done->load(); }, 5000, 50);
     EXPECT_TRUE(finished) << "still connecting after 5 s with connect_timeout=1";
     EXPECT_TRUE(threw->load());
-    if (finished)
-        close(fd);  // else leave it: the stuck thread still reads from it
+    if (!finished)
+        silent.keepOpen();  // the stuck thread still reads from it
 }
 
 TEST_F(DatabaseLimitsTest, ALeaseNeverStartsInAStaleSchema) {

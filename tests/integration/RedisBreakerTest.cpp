@@ -2,9 +2,6 @@
 // then lets exactly one caller through as a probe — not every caller that arrives at that
 // moment, each of which would otherwise wait out its own connect or command timeout.
 #include <gmock/gmock.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <latch>
@@ -13,6 +10,7 @@
 #include "cache/RedisClient.h"
 #include "support/IntegrationTest.h"
 #include "support/ShellCommand.h"
+#include "support/SilentListener.h"
 
 namespace agora::test {
 
@@ -82,16 +80,8 @@ TEST_F(RedisBreakerTest, OneProbeAfterTheCoolDownAgainstAStoppedRedis) {
 
 TEST_F(RedisBreakerTest, OneProbeWhenRedisHangs) {
     // Accepts connections but never answers: every attempt costs a full command timeout.
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    ASSERT_EQ(listen(fd, 64), 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    cache::RedisClient redis("redis://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+    SilentListener silent(64);
+    cache::RedisClient redis("redis://127.0.0.1:" + std::to_string(silent.port()));
     redis.setCoolDown(300ms);
     EXPECT_FALSE(redis.command({"PING"}).ok);
     std::this_thread::sleep_for(400ms);
@@ -105,7 +95,6 @@ TEST_F(RedisBreakerTest, OneProbeWhenRedisHangs) {
               << " ms for all\n";
     EXPECT_EQ(redis.connectAttempts() - before, 1u);
     EXPECT_LT(elapsed, 1500ms);
-    close(fd);
 }
 
 }  // namespace

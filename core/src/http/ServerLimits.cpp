@@ -1,8 +1,8 @@
 #include "http/ServerLimits.h"
 
 #include <cstdlib>
-#include <stdexcept>
-#include <string>
+
+#include "util/Config.h"
 
 namespace agora {
 
@@ -13,10 +13,7 @@ void override(const char* name, T& value) {
     const char* v = std::getenv(name);
     if (!v || !*v)
         return;
-    std::string s(v);
-    if (s.find_first_not_of("0123456789") != std::string::npos || s.size() > 12)
-        throw std::invalid_argument(std::string(name) + " must be a whole number");
-    value = static_cast<T>(std::stoll(s));
+    value = static_cast<T>(wholeNumberSetting(name, v));
 }
 
 }  // namespace

@@ -29,32 +29,35 @@ std::map<std::string, TupleStats> tupleStats(db::PgConnection& c, const std::str
     return out;
 }
 
-std::map<std::string, int64_t> tableSizes(db::PgConnection& c, const std::string& schema) {
-    auto r =
-        c.q("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
-            schema);
+namespace {
+
+// One number per table (tables, partitioned tables, materialised views) of `schema`. `value` is
+// an SQL expression over pg_class c and pg_stat_all_tables s: one of the constants below, never
+// input.
+std::map<std::string, int64_t> perTable(db::PgConnection& c, const std::string& schema,
+                                        const char* value) {
+    auto r = c.q(std::string("SELECT c.relname, ") + value +
+                     " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
+                     "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
+                 schema);
     std::map<std::string, int64_t> out;
     for (int i = 0; i < r.rows(); ++i)
         out[r.str(i, 0)] = r.i64(i, 1);
     return out;
 }
 
+}  // namespace
+
+std::map<std::string, int64_t> tableSizes(db::PgConnection& c, const std::string& schema) {
+    return perTable(c, schema, "pg_total_relation_size(c.oid)");
+}
+
 // Live rows per table, from the statistics PostgreSQL keeps as rows are written (no scan).
 // What a step's work scales with: bytes would count production's dead tuples, which a freshly
 // restored staging copy doesn't have, and over-estimate a busy table by its bloat.
 std::map<std::string, int64_t> tableRows(db::PgConnection& c, const std::string& schema) {
-    auto r =
-        c.q("SELECT c.relname, greatest(coalesce(s.n_live_tup, 0), c.reltuples::bigint, 0) "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
-            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'm')",
-            schema);
-    std::map<std::string, int64_t> out;
-    for (int i = 0; i < r.rows(); ++i)
-        out[r.str(i, 0)] = r.i64(i, 1);
-    return out;
+    return perTable(c, schema, "greatest(coalesce(s.n_live_tup, 0), c.reltuples::bigint, 0)");
 }
 
 int64_t msSince(Clock::time_point t) {

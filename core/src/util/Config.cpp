@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -58,6 +59,15 @@ std::map<std::string, std::string> readEnvFile(const fs::path& file) {
 
 }  // namespace
 
+int64_t wholeNumberSetting(const std::string& name, const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    long long n = std::strtoll(text.c_str(), &end, 10);
+    if (end == text.c_str() || *end != '\0' || n < 0 || errno == ERANGE)
+        throw std::runtime_error(name + " must be a whole number >= 0, not \"" + text + "\"");
+    return n;
+}
+
 Config Config::load() {
     Config c;
     c.root = findRoot();
@@ -95,12 +105,7 @@ Config Config::load() {
         auto v = pick(name);
         if (v.empty())
             return;
-        char* end = nullptr;
-        long long n = std::strtoll(v.c_str(), &end, 10);
-        if (end == v.c_str() || *end != '\0' || n < 0)
-            throw std::runtime_error(std::string(name) + " must be a whole number >= 0, not \"" +
-                                     v + "\"");
-        into = n;
+        into = wholeNumberSetting(name, v);
     };
     number("AGORA_LOGIN_FAILURES_PER_ACCOUNT", c.login_failures_per_account);
     number("AGORA_LOGIN_FAILURES_PER_ADDRESS", c.login_failures_per_address);

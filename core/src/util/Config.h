@@ -49,4 +49,7 @@ struct Config {
     bool splitRoles() const { return migration_database_url != database_url; }
 };
 
+// An environment setting that must be a whole number >= 0; a clear error naming it otherwise.
+int64_t wholeNumberSetting(const std::string& name, const std::string& text);
+
 }  // namespace agora
