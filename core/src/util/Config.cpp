@@ -85,6 +85,9 @@ Config Config::load() {
     if (c.migration_database_url.empty())
         c.migration_database_url = c.database_url;
     c.redis_url = pick("AGORA_REDIS_URL");
+    c.smtp_url = pick("AGORA_SMTP_URL");
+    if (auto u = pick("AGORA_PUBLIC_URL"); !u.empty())
+        c.public_url = u;
     if (auto d = env("AGORA_PLUGIN_DIR"); !d.empty()) {
         c.plugin_dir = d;
     } else {

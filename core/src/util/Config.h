@@ -18,6 +18,12 @@ struct Config {
     // creation and plugin enabling. Unset = database_url, i.e. one role does everything.
     std::string migration_database_url;
     std::string redis_url;
+    // AGORA_SMTP_URL: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps:// (implicit
+    // TLS). Empty = mail stays queued in the outbox until a sender with a URL runs.
+    std::string smtp_url;
+    // AGORA_PUBLIC_URL: how members reach a community, for links in mail; "{host}" is replaced
+    // by the community's host name. ops/up sets http://{host}:PORT.
+    std::string public_url = "https://{host}";
     std::filesystem::path root;        // checkout: migrations/, themes/, tenants/
     std::filesystem::path plugin_dir;  // the only folder plugins are loaded from
     int workers = 0;                   // 0 = derive from cores
