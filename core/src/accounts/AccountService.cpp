@@ -7,6 +7,20 @@
 
 namespace agora {
 
+namespace {
+
+// At most `bytes` bytes, never cutting a UTF-8 sequence in half.
+std::string clip(const std::string& s, size_t bytes) {
+    if (s.size() <= bytes)
+        return s;
+    size_t n = bytes;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;
+    return s.substr(0, n);
+}
+
+}  // namespace
+
 int64_t AccountService::createAccount(db::PgConnection& c, const NewAccount& a, bool is_staff) {
     static const std::regex user_re("^[A-Za-z0-9_.-]{3,30}$");
     static const std::regex email_re("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
@@ -87,11 +101,13 @@ std::string AccountService::hashToken(const std::string& token) {
 }
 
 IssuedSession AccountService::createSession(db::PgConnection& c, const Tenant& tenant,
-                                            int64_t account_id, AuthKind kind) {
+                                            int64_t account_id, AuthKind kind,
+                                            const SessionOrigin& origin) {
     IssuedSession s{crypto::randomToken(32), account_id};
-    c.q("INSERT INTO network.sessions (token_hash, account_id, tenant_id, kind, expires_at) "
-        "VALUES ($1, $2, $3, $4, now() + interval '30 days')",
-        hashToken(s.token), account_id, tenant.id, std::string(authName(kind)));
+    c.q("INSERT INTO network.sessions (token_hash, account_id, tenant_id, kind, expires_at, "
+        "user_agent, address) VALUES ($1, $2, $3, $4, now() + interval '30 days', $5, $6)",
+        hashToken(s.token), account_id, tenant.id, std::string(authName(kind)),
+        clip(origin.user_agent, 300), clip(origin.address, 64));
     return s;
 }
 
@@ -106,14 +122,17 @@ Viewer AccountService::resolve(db::PgConnection& c, const Tenant& tenant, const 
         c.q("SELECT a.id, a.username, a.display_name, a.is_staff, coalesce(m.role, 'member'), "
             // The header's unread count rides along (capped: "99+" needs no exact figure).
             "  (SELECT count(*) FROM (SELECT 1 FROM notifications n WHERE n.member_id = a.id "
-            "   AND n.read_at IS NULL LIMIT 100) u) "
+            "   AND n.read_at IS NULL LIMIT 100) u), "
+            "  s.last_used_at < now() - make_interval(secs => $4) "
             "FROM network.sessions s JOIN network.accounts a ON a.id = s.account_id "
             "LEFT JOIN members m ON m.id = a.id "
             "WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.kind = $3 "
             "  AND s.revoked_at IS NULL AND s.expires_at > now()",
-            hash, tenant.id, std::string(authName(kind)));
+            hash, tenant.id, std::string(authName(kind)), AccountSessions::kTouchSeconds);
     if (r.empty())
         return v;
+    if (r.boolean(0, 6))
+        c.q("UPDATE network.sessions SET last_used_at = now() WHERE token_hash = $1", hash);
     v.account_id = r.i64(0, 0);
     v.username = r.str(0, 1);
     v.display_name = r.str(0, 2);
@@ -129,6 +148,15 @@ void AccountService::revoke(db::PgConnection& c, const std::string& token_hash) 
     c.q("UPDATE network.sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS "
         "NULL",
         token_hash);
+}
+
+bool AccountService::passwordMatches(db::PgConnection& c, int64_t account_id,
+                                     const std::string& password) {
+    auto r = c.q("SELECT password_hash FROM network.accounts WHERE id = $1", account_id);
+    std::optional<LoginCandidate> candidate;
+    if (!r.empty())
+        candidate = LoginCandidate{account_id, r.str(0, 0)};
+    return verify(candidate, password).has_value();
 }
 
 }  // namespace agora

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "accounts/AccountSessions.h"
 #include "accounts/Viewer.h"
 #include "db/PgConnection.h"
 #include "tenancy/Tenant.h"
@@ -44,11 +45,16 @@ public:
     // Makes the account a member of the tenant (idempotent). `c` must point at the tenant.
     static void ensureMembership(db::PgConnection& c, const Tenant& tenant, int64_t account_id);
     static IssuedSession createSession(db::PgConnection& c, const Tenant& tenant,
-                                       int64_t account_id, AuthKind kind);
-    // Looks a session/token up on this tenant; anonymous Viewer when invalid or revoked.
+                                       int64_t account_id, AuthKind kind,
+                                       const SessionOrigin& origin = {});
+    // Looks a session/token up on this tenant; anonymous Viewer when invalid or revoked. Marks
+    // it used when its last use is older than AccountSessions::kTouchSeconds.
     static Viewer resolve(db::PgConnection& c, const Tenant& tenant, const std::string& token,
                           AuthKind kind);
     static void revoke(db::PgConnection& c, const std::string& token_hash);
+    // One Argon2id verify of `password` against the account's hash (false for no account).
+    static bool passwordMatches(db::PgConnection& c, int64_t account_id,
+                                const std::string& password);
     static std::string hashToken(const std::string& token);
 };
 

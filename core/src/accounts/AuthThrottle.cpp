@@ -78,6 +78,21 @@ AuthThrottle::Ticket AuthThrottle::admitSignup(db::PgConnection& c, const std::s
                       l.signup_window, "sign-ups from this address"}});
 }
 
+AuthThrottle::Ticket AuthThrottle::admitReset(db::PgConnection& c, const std::string& address,
+                                              const std::string& account_key) {
+    auto l = limits();
+    return admit(c, {{"reset:address:" + addressKey(address), l.resets_per_address, l.reset_window,
+                      "password resets from this address"},
+                     {"reset:account:" + account_key, l.resets_per_account, l.reset_window,
+                      "password resets for this account"}});
+}
+
+AuthThrottle::Ticket AuthThrottle::admitAccountMail(db::PgConnection& c, int64_t account_id) {
+    auto l = limits();
+    return admit(c, {{"mail:account:" + std::to_string(account_id), l.account_mails_per_account,
+                      l.reset_window, "account mails for this account"}});
+}
+
 AuthThrottle::Ticket AuthThrottle::admit(db::PgConnection& c, std::vector<Limit> limits) {
     Ticket t;
     t.limits = std::move(limits);

@@ -31,6 +31,12 @@ public:
         std::chrono::seconds login_window{15 * 60};
         int64_t signups_per_address = 5;
         std::chrono::seconds signup_window{3600};
+        // Password-reset requests: each queues a mail to someone's inbox, so a few per hour.
+        int64_t resets_per_account = 5;
+        int64_t resets_per_address = 20;
+        std::chrono::seconds reset_window{3600};
+        // Mail a signed-in member asks for to their own addresses (verification, new address).
+        int64_t account_mails_per_account = 10;
     };
 
     struct Limit {
@@ -58,6 +64,12 @@ public:
     Ticket admitLogin(db::PgConnection& c, const std::string& address,
                       const std::string& account_key);
     Ticket admitSignup(db::PgConnection& c, const std::string& address);
+    // Reset requests per address and per login (`account_key` as for admitLogin, so an
+    // unknown login is limited exactly like a known one). Every admitted request is kept.
+    Ticket admitReset(db::PgConnection& c, const std::string& address,
+                      const std::string& account_key);
+    // Verification and change-of-address mails a member asks for, per account and hour.
+    Ticket admitAccountMail(db::PgConnection& c, int64_t account_id);
 
     // Outside any transaction of the caller's (the row must outlive a rolled-back request).
     void keep(db::PgConnection& c, const Ticket& ticket);

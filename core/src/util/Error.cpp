@@ -20,6 +20,7 @@ constexpr ErrorMapping kTable[] = {
     {ErrorCode::PayloadTooLarge, 413, "too_large", AGORA_ERR, true},
     {ErrorCode::RateLimited, 429, "rate_limited", AGORA_ERR, true},
     {ErrorCode::Unavailable, 503, "unavailable", AGORA_ERR_UNAVAILABLE, true},
+    {ErrorCode::Gone, 410, "gone", AGORA_ERR_STATE, false},
     {ErrorCode::Internal, 500, "internal", AGORA_ERR, false},
 };
 

@@ -19,6 +19,7 @@ enum class ErrorCode {
     PayloadTooLarge,   // request body over the limit
     RateLimited,       // too many actions; retry_after set
     Unavailable,       // a dependency (PostgreSQL) is down
+    Gone,              // existed once, no longer usable (a spent or expired link)
     Internal,          // a bug; never shows details to the client
 };
 
@@ -73,6 +74,9 @@ public:
     }
     static Error unavailable(std::string message) {
         return Error(ErrorCode::Unavailable, "unavailable", std::move(message));
+    }
+    static Error gone(std::string message) {
+        return Error(ErrorCode::Gone, "gone", std::move(message));
     }
     static Error internal(std::string message) {
         return Error(ErrorCode::Internal, "internal", std::move(message));

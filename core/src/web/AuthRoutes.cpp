@@ -1,19 +1,15 @@
-#include <algorithm>
-#include <cctype>
-
 #include "accounts/AccountService.h"
 #include "accounts/AuthThrottle.h"
+#include "accounts/EmailVerification.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
-#include "util/Crypto.h"
 #include "util/Error.h"
+#include "web/AccountSupport.h"
 #include "web/Routes.h"
 
 namespace agora {
 
 namespace {
-
-constexpr int kSessionSeconds = 30 * 86400;
 
 json accountJson(db::PgConnection& c, int64_t account_id) {
     auto r =
@@ -36,11 +32,6 @@ std::string safeNext(const std::string& next) {
     return sameSitePath(next) ? next : "/";
 }
 
-void startCookieSession(RequestContext& ctx, int64_t account_id) {
-    auto s = AccountService::createSession(ctx.db(), ctx.tenant(), account_id, AuthKind::Cookie);
-    ctx.setCookie("agora_session", s.token, kSessionSeconds);
-}
-
 NewAccount accountFromInput(RequestContext& ctx) {
     NewAccount a;
     a.username = ctx.input("username").value_or("");
@@ -58,12 +49,7 @@ std::optional<int64_t> attemptLogin(RequestContext& ctx, const std::string& logi
     auto& c = ctx.db();
     auto& throttle = ctx.services().authThrottle();
     auto candidate = AccountService::findLogin(c, login);
-    std::string folded = login;
-    std::transform(folded.begin(), folded.end(), folded.begin(),
-                   [](unsigned char ch) { return std::tolower(ch); });
-    std::string account_key = candidate ? std::to_string(candidate->account_id)
-                                        : "name:" + crypto::sha256Hex(folded).substr(0, 32);
-    auto ticket = throttle.admitLogin(c, ctx.req().remote, account_key);
+    auto ticket = throttle.admitLogin(c, ctx.req().remote, loginThrottleKey(login, candidate));
     std::optional<int64_t> id;
     try {
         id = AccountService::verify(candidate, password);
@@ -161,6 +147,7 @@ void signupSubmit(RequestContext& ctx) {
             db::Transaction tx(c);
             int64_t id = AccountService::createAccount(c, a);
             joinOrCheckStaging(ctx, id);
+            EmailVerification::sendForCurrent(c, ctx.tenant(), id);
             startCookieSession(ctx, id);
             tx.commit();
         });
@@ -200,6 +187,8 @@ void apiCreateUser(RequestContext& ctx) {
         db::Transaction tx(c);
         id = AccountService::createAccount(c, a);
         joinOrCheckStaging(ctx, id);
+        // The link to prove the address goes out with the account, in its transaction.
+        EmailVerification::sendForCurrent(c, ctx.tenant(), id);
         user = accountJson(c, id);
         tx.commit();
     });
@@ -218,7 +207,8 @@ void apiCreateSession(RequestContext& ctx) {
         throw Error::unauthorized("that login and password don't match an account");
     db::Transaction tx(c);
     joinOrCheckStaging(ctx, *id);
-    auto bearer = AccountService::createSession(c, ctx.tenant(), *id, AuthKind::Bearer);
+    auto bearer =
+        AccountService::createSession(c, ctx.tenant(), *id, AuthKind::Bearer, sessionOrigin(ctx));
     startCookieSession(ctx, *id);
     auto user = accountJson(c, *id);
     tx.commit();

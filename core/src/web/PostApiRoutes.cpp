@@ -1,6 +1,8 @@
+#include "accounts/AccountProfile.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "util/Error.h"
+#include "web/AccountSupport.h"
 #include "web/ContentAccess.h"
 #include "web/Routes.h"
 
@@ -134,7 +136,11 @@ Handler moderation(F f) {
 }
 
 void getUser(RequestContext& ctx) {
-    ctx.sendJson(200, postQueries(ctx).member(ctx.idParam("id")));
+    int64_t id = ctx.idParam("id");
+    json member = postQueries(ctx).member(id);
+    // The account's own words (bio, website, location, avatar); null for a deleted member.
+    member["profile"] = AccountProfile::publicProfile(ctx.db(), id);
+    ctx.sendJson(200, member);
 }
 
 void getUserPosts(RequestContext& ctx) {
@@ -152,16 +158,18 @@ void me(RequestContext& ctx) {
             v.account_id);
     json member = postQueries(ctx).member(v.account_id);
     auto abilities = ctx.services().permissions().heldAbilities(c, ctx.tenant(), v);
-    ctx.sendJson(200, {{"account",
-                        {{"id", v.account_id},
-                         {"username", v.username},
-                         {"display_name", v.display_name},
-                         {"email", acct.empty() ? "" : acct.str(0, 0)},
-                         {"created_at", acct.empty() ? "" : acct.str(0, 1)},
-                         {"staff", v.is_staff}}},
-                       {"membership", member},
-                       {"roles", json::array({roleName(v.role)})},
-                       {"abilities", abilities}});
+    json out = {{"account",
+                 {{"id", v.account_id},
+                  {"username", v.username},
+                  {"display_name", v.display_name},
+                  {"email", acct.empty() ? "" : acct.str(0, 0)},
+                  {"created_at", acct.empty() ? "" : acct.str(0, 1)},
+                  {"staff", v.is_staff}}},
+                {"membership", member},
+                {"roles", json::array({roleName(v.role)})},
+                {"abilities", abilities}};
+    out["account"].update(accountPrivateFields(c, v.account_id));
+    ctx.sendJson(200, out);
 }
 
 void listTags(RequestContext& ctx) {

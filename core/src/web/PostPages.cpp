@@ -1,3 +1,4 @@
+#include "accounts/AccountProfile.h"
 #include "http/RequestContext.h"
 #include "http/Router.h"
 #include "util/Error.h"
@@ -335,6 +336,8 @@ void profilePage(RequestContext& ctx) {
                  {"member", member},
                  {"posts", posts["items"]},
                  {"is_self", ctx.viewer().account_id == id},
+                 {"profile", AccountProfile::publicProfile(ctx.db(), id)},
+                 {"avatar_url", "/users/" + std::to_string(id) + "/avatar.svg"},
                  {"slots", json::object()}};
     if (q.page > 1)
         data["prev_url"] = "/users/" + std::to_string(id) + "?page=" + std::to_string(q.page - 1);

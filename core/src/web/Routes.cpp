@@ -18,6 +18,9 @@ void registerAllRoutes(Services& services, PluginHost& plugins, Router& router) 
     registerPostApiRoutes(router);
     registerPostPages(router);
     registerNotificationRoutes(router);
+    registerAccountApiRoutes(router);
+    registerAccountPages(router);
+    registerSettingsPages(router);
 }
 
 }  // namespace agora

@@ -14,6 +14,9 @@ void registerPluginAdminRoutes(Router& router, PluginHost& plugins);
 void registerPostApiRoutes(Router& router);
 void registerPostPages(Router& router);
 void registerNotificationRoutes(Router& router);
+void registerAccountApiRoutes(Router& router);
+void registerAccountPages(Router& router);
+void registerSettingsPages(Router& router);
 void registerAllRoutes(Services& services, PluginHost& plugins, Router& router);
 
 }  // namespace agora
