@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "accounts/AccountSessions.h"
 #include "tenancy/AuditLog.h"
 #include "util/Error.h"
 
@@ -80,9 +81,10 @@ json AccountPrivacy::exportData(db::PgConnection& c, int64_t id) {
                                 "AND t.staging_of IS NULL ORDER BY t.id",
                                 id);
     out["sessions"] = rowsOf(c,
-                             "SELECT id, kind, tenant_id AS community_id, created_at, "
-                             "last_used_at, expires_at, revoked_at, user_agent, address "
-                             "FROM network.sessions WHERE account_id = $1 ORDER BY id",
+                             "SELECT " + AccountSessions::publicIdSql("token_hash") +
+                                 " AS id, kind, tenant_id AS community_id, created_at, "
+                                 "last_used_at, expires_at, revoked_at, user_agent, address "
+                                 "FROM network.sessions WHERE account_id = $1 ORDER BY created_at",
                              id);
     out["mail"] = rowsOf(c,
                          "SELECT id, kind, to_address, status, created_at, sent_at "

@@ -68,12 +68,8 @@ void listSessions(RequestContext& ctx) {
 
 void revokeSession(RequestContext& ctx) {
     const auto& v = ctx.requireViewer();
-    auto& c = ctx.db();
-    int64_t id = ctx.idParam("id");
-    bool current =
-        !c.q("SELECT 1 FROM network.sessions WHERE id = $1 AND token_hash = $2", id, v.session_hash)
-             .empty();
-    AccountSessions::revoke(c, v.account_id, id);
+    std::string id = ctx.param("id");
+    bool current = AccountSessions::revoke(ctx.db(), v.account_id, id, v.session_hash);
     if (current && v.auth == AuthKind::Cookie)
         ctx.setCookie("agora_session", "", 0);
     ctx.sendJson(200, {{"id", id}, {"revoked", true}, {"current", current}});

@@ -106,7 +106,9 @@ void registerSettingsPages(Router& r) {
                      [](RequestContext& ctx) { resendVerification(ctx); }));
     r.add("POST", "/settings/sessions/{id}/revoke",
           formAction("sessions", "Session signed out.", [](RequestContext& ctx) {
-              AccountSessions::revoke(ctx.db(), ctx.viewer().account_id, ctx.idParam("id"));
+              const auto& v = ctx.viewer();
+              if (AccountSessions::revoke(ctx.db(), v.account_id, ctx.param("id"), v.session_hash))
+                  ctx.setCookie("agora_session", "", 0);
           }));
     r.add("POST", "/settings/delete", formAction("delete", "", [](RequestContext& ctx) {
               if (ctx.input("confirm").value_or("") != "yes")
