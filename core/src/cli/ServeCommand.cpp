@@ -86,7 +86,8 @@ int mailWork(const Args& args) {
         sigwait(&stop, &sig);
         stopping = true;
     });
-    spdlog::info("agora mail work: sending to {}", mail::SmtpUrl::parse(config.smtp_url).redacted());
+    spdlog::info("agora mail work: sending to {}",
+                 mail::SmtpUrl::parse(config.smtp_url).redacted());
     sender->run([&] { return stopping.load(); });
     waiter.join();
     return 0;

@@ -70,8 +70,8 @@ void OutboxClaims::markRetry(db::PgConnection& conn, int64_t id, const std::stri
 }
 
 void OutboxClaims::markFailed(db::PgConnection& conn, int64_t id, const std::string& error) {
-    conn.q("UPDATE network.mail_outbox SET status = 'failed', last_error = $2 WHERE id = $1",
-           id, clip(error));
+    conn.q("UPDATE network.mail_outbox SET status = 'failed', last_error = $2 WHERE id = $1", id,
+           clip(error));
 }
 
 }  // namespace agora::mail
