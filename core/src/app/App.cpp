@@ -2,6 +2,7 @@
 
 #include "http/Router.h"
 #include "network/PluginSteps.h"
+#include "notifications/ContentNotifications.h"
 #include "plugins/PluginHost.h"
 #include "util/Error.h"
 #include "web/Routes.h"
@@ -9,7 +10,9 @@
 namespace agora {
 
 App::App(Config config, size_t pool_size, DbRole role)
-    : Services(std::move(config), pool_size, role), plugins_(std::make_unique<PluginHost>(*this)) {}
+    : Services(std::move(config), pool_size, role), plugins_(std::make_unique<PluginHost>(*this)) {
+    subscribeContentNotifications(events(), this->config().public_url);
+}
 
 App::~App() = default;
 
