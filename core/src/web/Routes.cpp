@@ -18,6 +18,7 @@ void registerAllRoutes(Services& services, PluginHost& plugins, Router& router) 
     registerPostApiRoutes(router);
     registerPostPages(router);
     registerNotificationRoutes(router);
+    registerNotificationSettingsRoutes(router, services);
 }
 
 }  // namespace agora

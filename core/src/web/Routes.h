@@ -14,6 +14,7 @@ void registerPluginAdminRoutes(Router& router, PluginHost& plugins);
 void registerPostApiRoutes(Router& router);
 void registerPostPages(Router& router);
 void registerNotificationRoutes(Router& router);
+void registerNotificationSettingsRoutes(Router& router, Services& services);
 void registerAllRoutes(Services& services, PluginHost& plugins, Router& router);
 
 }  // namespace agora
