@@ -16,7 +16,8 @@ MailPrefs defaults() {
 // Fills `p` from one row's all_off and its choices as {type: mode}.
 void apply(MailPrefs& p, bool all_off, const std::string& choices) {
     p.all_off = all_off;
-    for (auto& [type, mode] : json::parse(choices).items())
+    json stored = json::parse(choices);  // kept alive: items() only refers to it
+    for (auto& [type, mode] : stored.items())
         if (auto m = parseMailMode(mode.get<std::string>()); m && findNotificationType(type))
             p.modes[type] = *m;
 }
