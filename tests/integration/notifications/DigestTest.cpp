@@ -2,6 +2,7 @@
 // from every community it belongs to, nothing when there is nothing new, never twice a day,
 // never from a staging copy.
 #include "NotificationMailSupport.h"
+#include "migrate/Stager.h"
 #include "services/DigestJob.h"
 
 namespace agora::test {
@@ -105,6 +106,32 @@ TEST_F(DigestTest, TypesSetToImmediateOrOffAndAllOffStayOut) {
     runDigests(s.app());
     EXPECT_EQ(queued(alice, "digest"), 0);
     EXPECT_EQ(queued(bob, "digest"), 0);
+}
+
+TEST_F(DigestTest, AStagingCopyAddsNothingToTheDigest) {
+    auto& s = server();
+    auto t = s.createTenant("dig5");
+    auto alice = s.createUser(t);
+    note(t, alice, "ability.granted", "Listed once, from the live community");
+    auto staged =
+        Stager(s.app().ownerPool(), s.app().config().migration_database_url).stage(t.slug);
+    ASSERT_FALSE(staged.hosts.empty());
+    ASSERT_TRUE(TestServer::waitFor(
+        [&] { return s.app().directory().byHost(staged.hosts.front()) != nullptr; }, 5000));
+    ASSERT_EQ(
+        s.scalar("SELECT count(*) FROM " + staged.schema + ".notifications WHERE member_id = $1",
+                 alice.id),
+        1)
+        << "the copy holds alice's notification too";
+
+    runDigests(s.app());
+    ASSERT_EQ(queued(alice, "digest"), 1);
+    auto m = lastMail(alice, "digest");
+    EXPECT_EQ(m["data"]["count"], 1);
+    EXPECT_EQ(m["data"]["communities"].size(), 1u);
+    EXPECT_EQ(m["tenant_id"], t.id);
+    EXPECT_EQ(s.scalar("SELECT count(*) FROM network.mail_outbox WHERE tenant_id = $1", staged.id),
+              0);
 }
 
 }  // namespace
