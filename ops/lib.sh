@@ -477,3 +477,34 @@ redis_stop() {
     warn "Redis (pid $pid) ignored SIGTERM; killing it"
     kill -KILL "$pid" 2>/dev/null || true
 }
+
+# ---------------------------------------------------------------------------
+# Capture SMTP server (ops/mail-capture.py): keeps every message as DIR/*.eml
+# ---------------------------------------------------------------------------
+
+# mail_capture_start DIR PORT: starts it in the background (pid in DIR/.pid) and
+# waits until it accepts connections.
+mail_capture_start() {
+    local dir=$1 port=$2 i
+    mkdir -p "$dir"
+    "$(agora_root)/ops/mail-capture.py" --port "$port" --dir "$dir" \
+        >"$dir/.log" 2>&1 &
+    echo $! >"$dir/.pid"
+    echo "$port" >"$dir/.port"
+    for ((i = 0; i < 100; i++)); do
+        port_free "$port" || return 0
+        kill -0 "$(cat "$dir/.pid")" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$dir/.log" >&2 || true
+    die "the capture SMTP server did not start on port $port"
+}
+
+mail_capture_stop() {
+    local dir=$1 pid
+    [[ -f $dir/.pid ]] || return 0
+    pid="$(cat "$dir/.pid")"
+    rm -f "$dir/.pid"
+    kill -TERM "$pid" 2>/dev/null || return 0
+    wait "$pid" 2>/dev/null || true
+}

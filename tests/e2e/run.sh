@@ -12,7 +12,8 @@
 #
 # The tests receive AGORA_E2E_PORT (= AGORA_E2E_BASE_PORT), the port of the
 # server, and AGORA_E2E_SCREENSHOTS, where they save screenshots
-# ($AGORA_BUILD_DIR/e2e-screenshots).
+# ($AGORA_BUILD_DIR/e2e-screenshots), and AGORA_E2E_MAIL_DIR, where the mail the server
+# sends is kept as .eml files by a capture SMTP server.
 set -euo pipefail
 
 # shellcheck source=ops/lib.sh
@@ -74,7 +75,17 @@ stop_server() {
     fi
     wait "$pid" 2>/dev/null || true
 }
-trap stop_server EXIT
+# Mail the server sends lands as .eml files here (tests read links out of them).
+MAIL_DIR="$LOG_DIR/e2e-mail"
+rm -rf "$MAIL_DIR"
+mail_capture_start "$MAIL_DIR" "$(free_port)"
+export AGORA_E2E_MAIL_DIR="$MAIL_DIR"
+# shellcheck disable=SC2317  # called from the EXIT trap
+stop_all() {
+    stop_server
+    mail_capture_stop "$MAIL_DIR"
+}
+trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -97,7 +108,9 @@ for attempt in 1 2 3; do
     port="$(free_port)"
     SERVER_LOG="$LOG_DIR/e2e-server.$port.log"
     log "e2e: starting agora serve on port $port (log: $SERVER_LOG)"
-    "$AGORA" serve --port "$port" >"$SERVER_LOG" 2>&1 &
+    AGORA_SMTP_URL="smtp://127.0.0.1:$(cat "$MAIL_DIR/.port")" \
+        AGORA_PUBLIC_URL="http://{host}:$port" \
+        "$AGORA" serve --port "$port" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     if wait_ready "$port"; then
         PORT=$port

@@ -4,6 +4,7 @@
 #include "network/PluginSteps.h"
 #include "notifications/ContentNotifications.h"
 #include "plugins/PluginHost.h"
+#include "services/MailSender.h"
 #include "util/Error.h"
 #include "web/Routes.h"
 
@@ -37,6 +38,11 @@ void App::prepareServing() {
     registerAllRoutes(*this, *plugins_, *router_);
     // Core routes first: a plugin route that clashes with one is refused, not the core one.
     plugins_->install(*router_, renderer());
+}
+
+std::unique_ptr<MailSender> App::mailSender(const std::string& smtp_url) {
+    auto sender = std::make_unique<MailSender>(*this, smtp_url);
+    return sender;
 }
 
 }  // namespace agora

@@ -9,6 +9,7 @@
 
 namespace agora {
 
+class MailSender;
 class PluginHost;
 class Router;
 
@@ -33,6 +34,10 @@ public:
 
     // Builds the routes and renderer (servers only; the CLI doesn't need them).
     void prepareServing();
+
+    // A sender for the outbox with the periodic mail tasks (the daily digest) registered:
+    // `agora serve` runs one beside the requests, `agora mail work` runs one alone.
+    std::unique_ptr<MailSender> mailSender(const std::string& smtp_url);
 
 private:
     std::unique_ptr<Router> router_;

@@ -1,12 +1,15 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <iostream>
 #include <thread>
 
 #include "app/App.h"
 #include "cli/Command.h"
 #include "http/HttpServer.h"
+#include "mail/SmtpUrl.h"
+#include "services/MailSender.h"
 
 namespace agora::cli {
 
@@ -34,6 +37,16 @@ int serve(const Args& args) {
     app.directory().startListening(config.database_url);
     HttpServer server(app, app.router(), port, workers);
     server.start();
+    // Mail goes out beside the requests, never inside one: a thread drains the outbox.
+    std::atomic<bool> stopping{false};
+    std::unique_ptr<MailSender> sender;
+    std::thread mail_thread;
+    if (!config.smtp_url.empty()) {
+        sender = app.mailSender(config.smtp_url);
+        mail_thread = std::thread([&] { sender->run([&] { return stopping.load(); }); });
+    } else {
+        spdlog::warn("AGORA_SMTP_URL is not set: mail stays queued in the outbox");
+    }
     spdlog::info("agora serving {} communities on port {} with {} workers",
                  app.directory().all().size(), server.port(), workers);
     std::cout << "listening on http://localhost:" << server.port() << std::endl;
@@ -41,6 +54,41 @@ int serve(const Args& args) {
     sigwait(&stop, &sig);
     spdlog::info("signal {}: stopping", sig);
     server.stop();
+    stopping = true;
+    if (mail_thread.joinable())
+        mail_thread.join();
+    return 0;
+}
+
+// `agora mail work`: a sender on its own (more senders never send a mail twice). --once
+// delivers what is due and exits (cron, tests).
+int mailWork(const Args& args) {
+    auto config = Config::load();
+    if (config.smtp_url.empty())
+        throw UsageError("AGORA_SMTP_URL is not set: there is nowhere to send mail");
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    App app(config, 4, DbRole::Application);
+    app.directory().reload();
+    auto sender = app.mailSender(config.smtp_url);
+    if (args.has("once")) {
+        auto r = sender->drainOnce();
+        std::cout << r.sent << " sent, " << r.retried << " to retry, " << r.failed << " failed\n";
+        return r.retried + r.failed > 0 ? 1 : 0;
+    }
+    app.directory().startListening(config.database_url);
+    std::atomic<bool> stopping{false};
+    std::thread waiter([&] {
+        int sig = 0;
+        sigwait(&stop, &sig);
+        stopping = true;
+    });
+    spdlog::info("agora mail work: sending to {}", mail::SmtpUrl::parse(config.smtp_url).redacted());
+    sender->run([&] { return stopping.load(); });
+    waiter.join();
     return 0;
 }
 
@@ -60,6 +108,12 @@ void addServeCommands(std::vector<Command>& commands) {
                         {"port", "workers"},
                         {},
                         serve});
+    commands.push_back({"mail work",
+                        "[--once]",
+                        "deliver queued mail over AGORA_SMTP_URL (until stopped, or --once)",
+                        {},
+                        {"once"},
+                        mailWork});
     commands.push_back({"network init",
                         "",
                         "create or update the network schema (idempotent)",

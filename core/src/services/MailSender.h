@@ -3,12 +3,17 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "mail/OutboxClaims.h"
+#include "mail/SmtpUrl.h"
 
 namespace agora {
 
 class Services;
+class MailComposer;
 
 // What one pass over the outbox did.
 struct MailSendReport {
@@ -24,9 +29,19 @@ struct MailSendReport {
 // retry with exponential backoff. Nothing here runs inside a request.
 class MailSender {
 public:
+    struct Options {
+        int64_t batch = 200;                               // mails per claim and SMTP session
+        std::chrono::seconds lease = std::chrono::minutes(5);  // a claim's hold on its mails
+        std::chrono::seconds retry_base = std::chrono::seconds(30);  // doubles per attempt
+        std::chrono::seconds retry_max = std::chrono::hours(6);
+        int max_attempts = 10;  // then the mail is marked failed
+    };
+
     // `smtp_url` as AGORA_SMTP_URL (smtp:// or smtps://); throws std::invalid_argument naming
     // what is wrong with it.
-    MailSender(Services& services, std::string smtp_url);
+    MailSender(Services& services, const std::string& smtp_url);
+    MailSender(Services& services, const std::string& smtp_url, Options options);
+    ~MailSender();
 
     // Sends what is due now (at most `limit`), in batches; returns when nothing due is left.
     MailSendReport drainOnce(int64_t limit = 100000);
@@ -40,6 +55,10 @@ public:
              std::chrono::milliseconds idle = std::chrono::milliseconds(500));
 
 private:
+    // One claimed batch over one SMTP session.
+    MailSendReport sendBatch(std::vector<mail::ClaimedMail>& batch);
+    std::chrono::seconds retryDelay(int attempts) const;
+
     struct Periodic {
         std::string name;
         std::chrono::seconds every;
@@ -47,7 +66,9 @@ private:
         std::chrono::steady_clock::time_point next{};
     };
     Services& services_;
-    std::string smtp_url_;
+    mail::SmtpUrl smtp_;
+    Options options_;
+    std::unique_ptr<MailComposer> composer_;
     std::vector<Periodic> periodic_;
 };
 

@@ -35,6 +35,9 @@ void registerCoreSettings(SettingsRegistry& r) {
     using T = SettingType;
     r.add(textSetting("site.tagline", "", T::String, "site", "One line under the site name", 160));
     r.add(textSetting("site.description", "", T::String, "site", "Shown on the front page", 1000));
+    r.add(textSetting("mail.from", "", T::String, "mail",
+                      "Sender address of this community's mail (empty: noreply@ its first host)",
+                      254));
     r.add(
         textSetting("theme.primary_color", "#1f5f8b", T::Color, "theme", "Header and link colour"));
     r.add(
