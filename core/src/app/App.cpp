@@ -4,6 +4,7 @@
 #include "network/PluginSteps.h"
 #include "notifications/ContentNotifications.h"
 #include "plugins/PluginHost.h"
+#include "services/DigestJob.h"
 #include "services/MailSender.h"
 #include "util/Error.h"
 #include "web/Routes.h"
@@ -42,6 +43,8 @@ void App::prepareServing() {
 
 std::unique_ptr<MailSender> App::mailSender(const std::string& smtp_url) {
     auto sender = std::make_unique<MailSender>(*this, smtp_url);
+    // Hourly: runDigests mails each account at most once a day, so a run missed is made up.
+    sender->addPeriodic("digest", std::chrono::hours(1), [](Services& s) { runDigests(s); });
     return sender;
 }
 
