@@ -1,6 +1,7 @@
 #include "app/App.h"
 
 #include "http/Router.h"
+#include "mail/OutboxClaims.h"
 #include "network/PluginSteps.h"
 #include "plugins/PluginHost.h"
 #include "services/MailSender.h"
@@ -39,6 +40,12 @@ void App::prepareServing() {
 
 std::unique_ptr<MailSender> App::mailSender(const std::string& smtp_url) {
     auto sender = std::make_unique<MailSender>(*this, smtp_url);
+    // Delivered mail keeps addresses and contents: gone 30 days after it is done with.
+    sender->addPeriodic("prune", std::chrono::hours(1), [](Services& services) {
+        auto conn = services.pool().acquire();
+        while (mail::OutboxClaims::prune(*conn, std::chrono::hours(24 * 30)) > 0) {
+        }
+    });
     return sender;
 }
 
