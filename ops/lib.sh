@@ -52,7 +52,7 @@ AGORA_PACKAGES=(
     nlohmann-json3-dev libtomlplusplus-dev libdtl-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     postgresql-15 postgresql-contrib redis-server
-    wrk chromium nodejs npm curl universal-ctags python3-aiosmtpd
+    wrk chromium nodejs npm curl universal-ctags python3-aiosmtpd openssl
 )
 
 # Installs only what is missing, so a second run costs a few dpkg queries and

@@ -3,7 +3,8 @@
 DIR/<time>-<n>.eml (written to a temporary name, then renamed, so a reader never sees half a
 message). ops/up runs it for the local network and tests run one per suite; nothing is relayed.
 
-Usage: mail-capture.py --port PORT --dir DIR [--host 127.0.0.1]
+Usage: mail-capture.py --port PORT --dir DIR [--host 127.0.0.1] [--tls-cert PEM --tls-key PEM]
+With a certificate it offers STARTTLS and refuses mail until the client has used it.
 Prints "ready PORT" on stdout once it accepts connections.
 """
 import argparse
@@ -11,6 +12,7 @@ import asyncio
 import itertools
 import os
 import signal
+import ssl
 import time
 
 from aiosmtpd.controller import Controller
@@ -40,10 +42,17 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--dir", required=True)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
+    tls = {}
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        tls = {"tls_context": context, "require_starttls": True}
     controller = Controller(Keep(args.dir), hostname=args.host, port=args.port,
-                            data_size_limit=10 * 1024 * 1024)
+                            data_size_limit=10 * 1024 * 1024, **tls)
     controller.start()
     print("ready", args.port, flush=True)
     stop = asyncio.Event()

@@ -1,6 +1,7 @@
 #include "app/App.h"
 
 #include "http/Router.h"
+#include "mail/OutboxClaims.h"
 #include "network/PluginSteps.h"
 #include "notifications/ContentNotifications.h"
 #include "plugins/PluginHost.h"
@@ -45,6 +46,12 @@ std::unique_ptr<MailSender> App::mailSender(const std::string& smtp_url) {
     auto sender = std::make_unique<MailSender>(*this, smtp_url);
     // Hourly: runDigests mails each account at most once a day, so a run missed is made up.
     sender->addPeriodic("digest", std::chrono::hours(1), [](Services& s) { runDigests(s); });
+    // Delivered mail keeps addresses and contents: gone 30 days after it is done with.
+    sender->addPeriodic("prune", std::chrono::hours(1), [](Services& services) {
+        auto conn = services.pool().acquire();
+        while (mail::OutboxClaims::prune(*conn, std::chrono::hours(24 * 30)) > 0) {
+        }
+    });
     return sender;
 }
 

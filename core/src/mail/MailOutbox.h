@@ -21,7 +21,7 @@ struct OutgoingMail {
     std::optional<int64_t> account_id;  // the recipient's account, when there is one
     std::string to_address;
     std::string to_name;
-    std::string kind;      // reset, verify, email_change, notification, digest… (for headers)
+    std::string kind;  // reset, verify, email_change, notification, digest… (for headers)
     std::string template_name;
     json data = json::object();
     // Absolute one-click unsubscribe URL: the mail then carries List-Unsubscribe and

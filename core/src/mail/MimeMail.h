@@ -12,8 +12,8 @@ struct MimeMail {
     std::string to_name;
     std::string subject;
     std::string text;
-    std::string html;        // "" = a text-only mail
-    std::string message_id;  // "<…@…>"
+    std::string html;             // "" = a text-only mail
+    std::string message_id;       // "<…@…>"
     std::string unsubscribe_url;  // "" = no List-Unsubscribe headers
 };
 

@@ -33,19 +33,22 @@ mail::MimeMail MailComposer::compose(const mail::ClaimedMail& claimed) {
     std::string theme = "default";
     std::string host;
     mail::MimeMail out;
-    data["community"] = {{"name", "Agora"}, {"url", ""}, {"primary_color", "#1f5f8b"},
-                         {"accent_color", "#e8a33d"}};
+    data["community"] = {
+        {"name", "Agora"}, {"url", ""}, {"primary_color", "#1f5f8b"}, {"accent_color", "#e8a33d"}};
     out.from_name = "Agora";
     if (claimed.tenant_id) {
         if (auto tenant = services_.directory().byId(*claimed.tenant_id)) {
+            // A staging copy holds real members' addresses: whatever queued this, it must not
+            // reach them.
+            if (tenant->isStaging())
+                throw std::runtime_error("staging communities send no mail");
             TenantSettings settings(services_.settings(), *tenant);
             theme = tenant->theme;
             host = tenant->hosts.empty() ? "" : tenant->hosts.front();
-            data["community"] = {
-                {"name", tenant->name},
-                {"url", replaceHost(services_.config().public_url, host)},
-                {"primary_color", settings.text("theme.primary_color")},
-                {"accent_color", settings.text("theme.accent_color")}};
+            data["community"] = {{"name", tenant->name},
+                                 {"url", replaceHost(services_.config().public_url, host)},
+                                 {"primary_color", settings.text("theme.primary_color")},
+                                 {"accent_color", settings.text("theme.accent_color")}};
             out.from_name = tenant->name;
             out.from_address = settings.text("mail.from");
         }

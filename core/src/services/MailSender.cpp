@@ -35,8 +35,8 @@ MailSendReport MailSender::drainOnce(int64_t limit) {
         std::vector<mail::ClaimedMail> batch;
         {
             auto conn = services_.pool().acquire();
-            batch = mail::OutboxClaims::claim(*conn, std::min(limit, options_.batch),
-                                              options_.lease);
+            batch =
+                mail::OutboxClaims::claim(*conn, std::min(limit, options_.batch), options_.lease);
         }
         if (batch.empty())
             break;

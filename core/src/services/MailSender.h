@@ -30,7 +30,7 @@ struct MailSendReport {
 class MailSender {
 public:
     struct Options {
-        int64_t batch = 200;                               // mails per claim and SMTP session
+        int64_t batch = 200;                                   // mails per claim and SMTP session
         std::chrono::seconds lease = std::chrono::minutes(5);  // a claim's hold on its mails
         std::chrono::seconds retry_base = std::chrono::seconds(30);  // doubles per attempt
         std::chrono::seconds retry_max = std::chrono::hours(6);

@@ -9,6 +9,7 @@
 #include "db/PgConnection.h"
 #include "mail/MailOutbox.h"
 #include "mail/OutboxClaims.h"
+#include "migrate/Stager.h"
 #include "services/MailSender.h"
 #include "support/CaptureSmtp.h"
 #include "support/IntegrationTest.h"
@@ -123,8 +124,8 @@ TEST_F(MailOutboxTest, SendsOnceWithTheHeadersAndPartsMailClientsNeed) {
     EXPECT_THAT(m.header("From"), HasSubstr(tenant_.name));
     EXPECT_FALSE(m.header("Date").empty());
     EXPECT_THAT(m.header("Content-Type"), HasSubstr("multipart/alternative"));
-    auto stored_id = server().db()->q("SELECT message_id FROM network.mail_outbox WHERE id = $1",
-                                      id);
+    auto stored_id =
+        server().db()->q("SELECT message_id FROM network.mail_outbox WHERE id = $1", id);
     EXPECT_EQ(m.header("Message-ID"), stored_id.str(0, 0));
     EXPECT_THAT(m.header("Message-ID"), HasSubstr("@" + tenant_.host + ">"));
     // Links point at the community's own host; both parts say the same thing.
@@ -165,9 +166,10 @@ TEST_F(MailOutboxTest, SmtpDownLosesNothingAndTheMailGoesOutWhenItReturns) {
     EXPECT_GE(report.retried, 1);
     EXPECT_EQ(status(id), "queued");
     EXPECT_EQ(server().scalar("SELECT attempts FROM network.mail_outbox WHERE id = $1", id), 1);
-    EXPECT_FALSE(
-        server().db()->q("SELECT last_error FROM network.mail_outbox WHERE id = $1", id).isNull(0,
-                                                                                              0));
+    EXPECT_FALSE(server()
+                     .db()
+                     ->q("SELECT last_error FROM network.mail_outbox WHERE id = $1", id)
+                     .isNull(0, 0));
 
     smtp.start();
     // Backoff: not before the retry is due…
@@ -245,6 +247,46 @@ TEST_F(MailOutboxTest, AMailThatCannotBeRenderedFailsWithoutRetrying) {
     int64_t id = queue(m);
     auto report = sender(smtp).drainOnce();
     EXPECT_GE(report.failed, 1);
+    EXPECT_EQ(status(id), "failed");
+    EXPECT_TRUE(smtp.messagesTo(to).empty());
+}
+
+TEST_F(MailOutboxTest, PruningDeletesOnlyMailDoneWithLongAgo) {
+    auto old_sent = queue(message(address(), "old"));
+    auto recent_sent = queue(message(address(), "recent"));
+    auto old_queued = queue(message(address(), "still waiting"));
+    {
+        auto conn = server().db();
+        conn->q(
+            "UPDATE network.mail_outbox SET status = 'sent', sent_at = now() - interval "
+            "'31 days' WHERE id = $1",
+            old_sent);
+        conn->q(
+            "UPDATE network.mail_outbox SET status = 'sent', sent_at = now() - interval "
+            "'1 day' WHERE id = $1",
+            recent_sent);
+        conn->q(
+            "UPDATE network.mail_outbox SET next_attempt_at = now() + interval '1 day', "
+            "created_at = now() - interval '40 days' WHERE id = $1",
+            old_queued);
+        EXPECT_GE(mail::OutboxClaims::prune(*conn, std::chrono::hours(24 * 30)), 1);
+    }
+    EXPECT_EQ(status(old_sent), "");
+    EXPECT_EQ(status(recent_sent), "sent");
+    EXPECT_EQ(status(old_queued), "queued");
+}
+
+TEST_F(MailOutboxTest, AStagingCopyNeverMailsTheRealMembersItHolds) {
+    CaptureSmtp smtp;
+    auto staged = Stager(server().app().ownerPool(), server().app().config().migration_database_url)
+                      .stage(tenant_.slug);
+    ASSERT_TRUE(TestServer::waitFor(
+        [&] { return server().app().directory().byId(staged.id) != nullptr; }, 5000));
+    auto to = address();
+    auto m = message(to, "from staging");
+    m.tenant_id = staged.id;
+    int64_t id = queue(m);
+    sender(smtp).drainOnce();
     EXPECT_EQ(status(id), "failed");
     EXPECT_TRUE(smtp.messagesTo(to).empty());
 }

@@ -129,7 +129,9 @@ std::string CapturedMail::linkContaining(const std::string& path_prefix) const {
     return "";
 }
 
-CaptureSmtp::CaptureSmtp() {
+CaptureSmtp::CaptureSmtp() : CaptureSmtp(Tls{}) {}
+
+CaptureSmtp::CaptureSmtp(Tls tls) : tls_(std::move(tls)) {
     port_ = freeLoopbackPort();
     folder_ = fs::temp_directory_path() / ("agora-mail-" + TestServer::uniqueSuffix(10));
     fs::create_directories(folder_);
@@ -146,9 +148,10 @@ void CaptureSmtp::start() {
     if (process_)
         return;
     auto script = checkoutRoot() + "/ops/mail-capture.py";
-    process_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{script, "--port", std::to_string(port_), "--dir", folder_},
-        Subprocess::Options{});
+    std::vector<std::string> argv{script, "--port", std::to_string(port_), "--dir", folder_};
+    if (!tls_.cert.empty())
+        argv.insert(argv.end(), {"--tls-cert", tls_.cert, "--tls-key", tls_.key});
+    process_ = std::make_unique<Subprocess>(argv, Subprocess::Options{});
     for (int i = 0; i < 200; ++i) {
         if (accepting(port_))
             return;

@@ -32,7 +32,13 @@ struct CapturedMail {
 // outage on the same port.
 class CaptureSmtp {
 public:
+    // With a certificate and key (PEM files) the server offers STARTTLS and takes no mail
+    // before the client has switched to it.
+    struct Tls {
+        std::string cert, key;
+    };
     CaptureSmtp();
+    explicit CaptureSmtp(Tls tls);
     ~CaptureSmtp();
     CaptureSmtp(const CaptureSmtp&) = delete;
     CaptureSmtp& operator=(const CaptureSmtp&) = delete;
@@ -58,6 +64,7 @@ public:
 private:
     int port_ = 0;
     std::filesystem::path folder_;
+    Tls tls_;
     std::unique_ptr<Subprocess> process_;
 };
 

@@ -32,9 +32,9 @@ TEST(SmtpUrl, BracketedIpv6Host) {
 }
 
 TEST(SmtpUrl, RefusesWhatIsNotAnSmtpUrlWithoutEchoingThePassword) {
-    for (const char* bad : {"http://mail:25", "smtp://", "smtp://host:", "smtp://host:99999",
-                            "smtp://host:2x5", "smtp://:secret@host", "smtp://host/path",
-                            "smtp://[::1"}) {
+    for (const char* bad :
+         {"http://mail:25", "smtp://", "smtp://host:", "smtp://host:99999", "smtp://host:2x5",
+          "smtp://:secret@host", "smtp://host/path", "smtp://[::1"}) {
         try {
             SmtpUrl::parse(bad);
             ADD_FAILURE() << bad << " was accepted";
