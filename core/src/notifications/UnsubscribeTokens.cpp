@@ -38,6 +38,14 @@ std::optional<UnsubscribeGrant> UnsubscribeTokens::find(db::PgConnection& conn,
     return UnsubscribeGrant{r.i64(0, 0), r.str(0, 1)};
 }
 
+int64_t UnsubscribeTokens::prune(db::PgConnection& conn, int days) {
+    return conn
+        .q("DELETE FROM network.unsubscribe_tokens WHERE created_at < now() - make_interval(days "
+           "=> $1) RETURNING 1",
+           days)
+        .rows();
+}
+
 bool UnsubscribeTokens::wellFormed(const std::string& token) {
     if (token.size() < 16 || token.size() > 100)
         return false;

@@ -27,6 +27,8 @@ public:
                                           const std::vector<UnsubscribeGrant>& grants);
     // nullopt for a token that was never issued (or whose account is gone).
     static std::optional<UnsubscribeGrant> find(db::PgConnection& conn, const std::string& token);
+    // Forgets tokens older than `days`: links in mail that old stop working. Returns how many.
+    static int64_t prune(db::PgConnection& conn, int days);
     // Whether `token` could be one of ours at all (checked before any query).
     static bool wellFormed(const std::string& token);
     // The absolute link: `public_url` with {host} replaced by `host`, then /unsubscribe/TOKEN.

@@ -44,6 +44,8 @@ const char* kClaimSql =
     "RETURNING account_id";
 
 constexpr size_t kItemsPerCommunity = 20;
+// One token per mail adds up; a link in a mail a year old may stop working.
+constexpr int kTokenDays = 365;
 
 struct Item {
     std::shared_ptr<const Tenant> tenant;
@@ -143,6 +145,7 @@ int64_t runDigests(Services& services) {
     auto& net = *lease;
     auto now = net.q("SELECT now()::text, (extract(epoch FROM now()) * 1000000)::bigint");
     Window w{now.str(0, 0), now.i64(0, 1)};
+    UnsubscribeTokens::prune(net, kTokenDays);
     auto unread = unreadByAccount(services, w);
     if (unread.empty())
         return 0;

@@ -13,8 +13,8 @@ class Services;
 // the window a digest covers is recorded in network.notification_mail in the transaction that
 // queues it, and only a run more than 23 hours later claims the account again (so an hourly
 // run does not drift later each day), which also keeps two servers running it at once from
-// mailing twice. Returns how many digests were queued. Registered with the mail sender as the
-// periodic task "digest".
+// mailing twice. It also forgets unsubscribe tokens a year old. Returns how many digests were
+// queued. Registered with the mail sender as the periodic task "digest".
 int64_t runDigests(Services& services);
 
 }  // namespace agora

@@ -90,6 +90,23 @@ TEST_F(UnsubscribeTest, UnknownTokensChangeNothing) {
     EXPECT_EQ(choices(alice), before);
 }
 
+TEST_F(UnsubscribeTest, ALinkAYearOldIsForgotten) {
+    auto& s = server();
+    auto t = roomyTenant("unsub5");
+    auto alice = s.createUser(t), bob = s.createUser(t);
+    std::string link = answeredMailLink(t, alice, bob);
+    s.scalar(
+        "WITH u AS (UPDATE network.unsubscribe_tokens SET created_at = now() - interval "
+        "'400 days' WHERE account_id = $1 RETURNING 1) SELECT count(*) FROM u",
+        alice.id);
+    runDigests(s.app());
+    EXPECT_EQ(
+        s.scalar("SELECT count(*) FROM network.unsubscribe_tokens WHERE account_id = $1", alice.id),
+        0);
+    EXPECT_EQ(oneClick(t, link).status, 404);
+    EXPECT_EQ(mode(t, alice, "answer"), "immediate");
+}
+
 TEST_F(UnsubscribeTest, TheDigestLinkStopsTheDigest) {
     auto& s = server();
     auto t = s.createTenant("unsub4");
