@@ -29,3 +29,6 @@ CREATE TABLE network.mail_outbox (
 -- What a sender looks at: due mail, oldest first.
 CREATE INDEX mail_outbox_due ON network.mail_outbox (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX mail_outbox_account ON network.mail_outbox (account_id);
+-- What the hourly prune deletes: mail done with for more than 30 days.
+CREATE INDEX mail_outbox_done ON network.mail_outbox ((coalesce(sent_at, next_attempt_at)))
+    WHERE status <> 'queued';

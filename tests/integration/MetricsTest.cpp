@@ -1,6 +1,7 @@
 // /metrics (Prometheus text) counts requests by route pattern and tenant.
 #include <gmock/gmock.h>
 
+#include "mail/MailOutbox.h"
 #include "support/IntegrationTest.h"
 
 namespace agora::test {
@@ -37,6 +38,33 @@ TEST_F(MetricsTest, CountsRequestsByRouteAndTenant) {
                                   ",status=\"200\"} 1\n"));
     EXPECT_THAT(m.body, HasSubstr("agora_http_request_duration_seconds_count{route=\"/login\"" +
                                   label + "} 3\n"));
+}
+
+// Queued mail shows as a gauge that follows the outbox, so an operator can alert on SMTP
+// trouble before members notice.
+TEST_F(MetricsTest, TheMailOutboxIsAGauge) {
+    auto& s = server();
+    auto t = s.createTenant("metm");
+    auto gauge = [&](const std::string& name) {
+        auto body = s.client(t).get("/metrics").body;
+        auto at = body.find("\n" + name + " ");
+        EXPECT_NE(at, std::string::npos) << name << " missing";
+        return at == std::string::npos ? -1 : std::stoll(body.substr(at + name.size() + 2));
+    };
+    auto before = gauge("agora_mail_queued");
+    {
+        auto conn = s.db();
+        mail::OutgoingMail m;
+        m.tenant_id = t.id;
+        m.to_address = "gauge-" + TestServer::uniqueSuffix() + "@mail.test";
+        m.kind = "test";
+        m.template_name = "message";
+        mail::MailOutbox::enqueue(*conn, m);
+        mail::MailOutbox::enqueue(*conn, m);
+    }
+    EXPECT_EQ(gauge("agora_mail_queued"), before + 2);
+    EXPECT_GE(gauge("agora_mail_due"), 2);
+    EXPECT_GE(gauge("agora_mail_failed"), 0);
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "app/App.h"
 
 #include "http/Router.h"
+#include "mail/OutboxClaims.h"
 #include "network/PluginSteps.h"
+#include "notifications/ContentNotifications.h"
 #include "plugins/PluginHost.h"
+#include "services/DigestJob.h"
 #include "services/MailSender.h"
 #include "util/Error.h"
 #include "web/Routes.h"
@@ -10,7 +13,9 @@
 namespace agora {
 
 App::App(Config config, size_t pool_size, DbRole role)
-    : Services(std::move(config), pool_size, role), plugins_(std::make_unique<PluginHost>(*this)) {}
+    : Services(std::move(config), pool_size, role), plugins_(std::make_unique<PluginHost>(*this)) {
+    subscribeContentNotifications(events(), this->config().public_url);
+}
 
 App::~App() = default;
 
@@ -39,6 +44,14 @@ void App::prepareServing() {
 
 std::unique_ptr<MailSender> App::mailSender(const std::string& smtp_url) {
     auto sender = std::make_unique<MailSender>(*this, smtp_url);
+    // Hourly: runDigests mails each account at most once a day, so a run missed is made up.
+    sender->addPeriodic("digest", std::chrono::hours(1), [](Services& s) { runDigests(s); });
+    // Delivered mail keeps addresses and contents: gone 30 days after it is done with.
+    sender->addPeriodic("prune", std::chrono::hours(1), [](Services& services) {
+        auto conn = services.pool().acquire();
+        while (mail::OutboxClaims::prune(*conn, std::chrono::hours(24 * 30)) > 0) {
+        }
+    });
     return sender;
 }
 

@@ -37,6 +37,7 @@ std::vector<Command> allCommands() {
     addMigrateCommands(commands);
     addBackupCommands(commands);
     addSeedCommands(commands);
+    addMailCommands(commands);
     return commands;
 }
 

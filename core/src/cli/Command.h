@@ -38,6 +38,7 @@ void addPluginCommands(std::vector<Command>& commands);
 void addMigrateCommands(std::vector<Command>& commands);
 void addBackupCommands(std::vector<Command>& commands);
 void addSeedCommands(std::vector<Command>& commands);
+void addMailCommands(std::vector<Command>& commands);
 
 int runCli(int argc, char** argv);
 

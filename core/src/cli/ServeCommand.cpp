@@ -8,7 +8,6 @@
 #include "app/App.h"
 #include "cli/Command.h"
 #include "http/HttpServer.h"
-#include "mail/SmtpUrl.h"
 #include "services/MailSender.h"
 
 namespace agora::cli {
@@ -60,39 +59,6 @@ int serve(const Args& args) {
     return 0;
 }
 
-// `agora mail work`: a sender on its own (more senders never send a mail twice). --once
-// delivers what is due and exits (cron, tests).
-int mailWork(const Args& args) {
-    auto config = Config::load();
-    if (config.smtp_url.empty())
-        throw UsageError("AGORA_SMTP_URL is not set: there is nowhere to send mail");
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-    App app(config, 4, DbRole::Application);
-    app.directory().reload();
-    auto sender = app.mailSender(config.smtp_url);
-    if (args.has("once")) {
-        auto r = sender->drainOnce();
-        std::cout << r.sent << " sent, " << r.retried << " to retry, " << r.failed << " failed\n";
-        return r.retried + r.failed > 0 ? 1 : 0;
-    }
-    app.directory().startListening(config.database_url);
-    std::atomic<bool> stopping{false};
-    std::thread waiter([&] {
-        int sig = 0;
-        sigwait(&stop, &sig);
-        stopping = true;
-    });
-    spdlog::info("agora mail work: sending to {}",
-                 mail::SmtpUrl::parse(config.smtp_url).redacted());
-    sender->run([&] { return stopping.load(); });
-    waiter.join();
-    return 0;
-}
-
 int networkInit(const Args&) {
     App app(Config::load(), 2);
     app.initNetwork();
@@ -109,12 +75,6 @@ void addServeCommands(std::vector<Command>& commands) {
                         {"port", "workers"},
                         {},
                         serve});
-    commands.push_back({"mail work",
-                        "[--once]",
-                        "deliver queued mail over AGORA_SMTP_URL (until stopped, or --once)",
-                        {},
-                        {"once"},
-                        mailWork});
     commands.push_back({"network init",
                         "",
                         "create or update the network schema (idempotent)",

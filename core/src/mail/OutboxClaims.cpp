@@ -74,4 +74,13 @@ void OutboxClaims::markFailed(db::PgConnection& conn, int64_t id, const std::str
            clip(error));
 }
 
+int64_t OutboxClaims::prune(db::PgConnection& conn, std::chrono::hours keep, int64_t limit) {
+    auto r = conn.q(
+        "WITH old AS (SELECT id FROM network.mail_outbox WHERE status <> 'queued' "
+        "AND coalesce(sent_at, next_attempt_at) < now() - make_interval(hours => $1::int) "
+        "LIMIT $2) DELETE FROM network.mail_outbox o USING old WHERE o.id = old.id",
+        static_cast<int64_t>(keep.count()), limit);
+    return r.affected();
+}
+
 }  // namespace agora::mail

@@ -43,6 +43,9 @@ public:
     static void markRetry(db::PgConnection& conn, int64_t id, const std::string& error,
                           std::chrono::seconds delay);
     static void markFailed(db::PgConnection& conn, int64_t id, const std::string& error);
+    // Deletes mail sent or given up more than `keep` ago (its rows hold addresses and
+    // contents nobody needs once it is delivered), at most `limit` rows; returns how many.
+    static int64_t prune(db::PgConnection& conn, std::chrono::hours keep, int64_t limit = 10000);
 };
 
 }  // namespace agora::mail

@@ -78,14 +78,16 @@ std::optional<std::string> NotificationService::open(int64_t member_id, int64_t 
     return r.str(0, 0);
 }
 
-void NotificationService::add(db::PgConnection& conn, int64_t member_id, const std::string& kind,
-                              const std::string& text, const std::string& link) {
+void NotificationService::add(db::PgConnection& conn, const NotifyScope& scope, int64_t member_id,
+                              const std::string& kind, const std::string& text,
+                              const std::string& link) {
     addMany(
-        conn,
+        conn, scope,
         json::array({{{"member_id", member_id}, {"kind", kind}, {"text", text}, {"link", link}}}));
 }
 
-void NotificationService::addMany(db::PgConnection& conn, const json& items) {
+void NotificationService::addMany(db::PgConnection& conn, const NotifyScope& scope,
+                                  const json& items) {
     if (!items.is_array())
         throw Error::invalid("items", "notifications must be a JSON array");
     json rows = json::array();
@@ -110,6 +112,7 @@ void NotificationService::addMany(db::PgConnection& conn, const json& items) {
         "SELECT member_id, kind, text, link FROM jsonb_to_recordset($1::jsonb) "
         "AS x(member_id bigint, kind text, text text, link text)",
         rows.dump());
+    NotificationMail::queueImmediate(conn, scope, rows);
 }
 
 }  // namespace agora

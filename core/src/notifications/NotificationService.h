@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/PgConnection.h"
+#include "notifications/NotificationMail.h"
 
 namespace agora {
 
@@ -31,10 +32,12 @@ public:
     std::optional<std::string> open(int64_t member_id, int64_t id);
 
     // Stores one (the caller's transaction). Links must be site-relative ("/questions/7").
-    static void add(db::PgConnection& conn, int64_t member_id, const std::string& kind,
-                    const std::string& text, const std::string& link);
+    // A recipient who wants this type of notification mailed at once gets a mail queued in
+    // the same transaction (NotificationMail); the digest job picks up the rest.
+    static void add(db::PgConnection& conn, const NotifyScope& scope, int64_t member_id,
+                    const std::string& kind, const std::string& text, const std::string& link);
     // Many at once, one statement: [{member_id, kind, text, link}]. All valid or none written.
-    static void addMany(db::PgConnection& conn, const json& items);
+    static void addMany(db::PgConnection& conn, const NotifyScope& scope, const json& items);
 
 private:
     db::PgConnection& c_;

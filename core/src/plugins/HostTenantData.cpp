@@ -34,7 +34,8 @@ int notifyMember(AgoraCall* call, int64_t member_id, const char* kind, const cha
         // A staging copy holds real members' data; it must never message them.
         if (c.tenant().isStaging())
             return AGORA_OK;
-        NotificationService::add(c.db(), member_id, kind, text, link ? link : "");
+        NotificationService::add(c.db(), {c.tenant(), c.app.config().public_url}, member_id, kind,
+                                 text, link ? link : "");
         return AGORA_OK;
     });
 }
@@ -44,7 +45,7 @@ int notifyMembers(AgoraCall* call, const char* items_json) {
         json items = json::parse(items_json ? items_json : "");
         if (c.tenant().isStaging())
             return AGORA_OK;  // as notify_member: a copy never messages real people
-        NotificationService::addMany(c.db(), items);
+        NotificationService::addMany(c.db(), {c.tenant(), c.app.config().public_url}, items);
         return AGORA_OK;
     });
 }

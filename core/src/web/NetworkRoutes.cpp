@@ -57,6 +57,19 @@ bool handleNetworkRoute(Services& app, const HttpRequest& req, HttpResponse& res
             {"agora_page_cache_misses_total", static_cast<double>(app.pageCache().misses())},
             {"agora_page_cache_bytes", static_cast<double>(app.pageCache().bytes())},
         };
+        try {
+            // The outbox, so an alert can fire on mail piling up (SMTP down) or failing.
+            auto conn = pool.acquire();
+            auto r = conn->exec(
+                "SELECT count(*) FILTER (WHERE status = 'queued'), count(*) FILTER (WHERE "
+                "status = 'queued' AND next_attempt_at <= now()), count(*) FILTER (WHERE "
+                "status = 'failed') FROM network.mail_outbox WHERE status <> 'sent'");
+            gauges["agora_mail_queued"] = static_cast<double>(r.i64(0, 0));
+            gauges["agora_mail_due"] = static_cast<double>(r.i64(0, 1));
+            gauges["agora_mail_failed"] = static_cast<double>(r.i64(0, 2));
+        } catch (const std::exception& e) {
+            spdlog::warn("/metrics: cannot count the mail outbox: {}", e.what());
+        }
         res.status = 200;
         res.content_type = "text/plain; version=0.0.4";
         res.body = app.metrics().prometheus(gauges);

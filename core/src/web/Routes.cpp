@@ -21,6 +21,7 @@ void registerAllRoutes(Services& services, PluginHost& plugins, Router& router) 
     registerAccountApiRoutes(router);
     registerAccountPages(router);
     registerSettingsPages(router);
+    registerNotificationSettingsRoutes(router, services);
 }
 
 }  // namespace agora

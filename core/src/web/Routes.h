@@ -17,6 +17,7 @@ void registerNotificationRoutes(Router& router);
 void registerAccountApiRoutes(Router& router);
 void registerAccountPages(Router& router);
 void registerSettingsPages(Router& router);
+void registerNotificationSettingsRoutes(Router& router, Services& services);
 void registerAllRoutes(Services& services, PluginHost& plugins, Router& router);
 
 }  // namespace agora

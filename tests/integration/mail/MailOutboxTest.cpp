@@ -251,6 +251,31 @@ TEST_F(MailOutboxTest, AMailThatCannotBeRenderedFailsWithoutRetrying) {
     EXPECT_TRUE(smtp.messagesTo(to).empty());
 }
 
+TEST_F(MailOutboxTest, PruningDeletesOnlyMailDoneWithLongAgo) {
+    auto old_sent = queue(message(address(), "old"));
+    auto recent_sent = queue(message(address(), "recent"));
+    auto old_queued = queue(message(address(), "still waiting"));
+    {
+        auto conn = server().db();
+        conn->q(
+            "UPDATE network.mail_outbox SET status = 'sent', sent_at = now() - interval "
+            "'31 days' WHERE id = $1",
+            old_sent);
+        conn->q(
+            "UPDATE network.mail_outbox SET status = 'sent', sent_at = now() - interval "
+            "'1 day' WHERE id = $1",
+            recent_sent);
+        conn->q(
+            "UPDATE network.mail_outbox SET next_attempt_at = now() + interval '1 day', "
+            "created_at = now() - interval '40 days' WHERE id = $1",
+            old_queued);
+        EXPECT_GE(mail::OutboxClaims::prune(*conn, std::chrono::hours(24 * 30)), 1);
+    }
+    EXPECT_EQ(status(old_sent), "");
+    EXPECT_EQ(status(recent_sent), "sent");
+    EXPECT_EQ(status(old_queued), "queued");
+}
+
 TEST_F(MailOutboxTest, AStagingCopyNeverMailsTheRealMembersItHolds) {
     CaptureSmtp smtp;
     auto staged = Stager(server().app().ownerPool(), server().app().config().migration_database_url)
