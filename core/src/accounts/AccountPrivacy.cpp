@@ -90,6 +90,15 @@ json AccountPrivacy::exportData(db::PgConnection& c, int64_t id) {
                          "SELECT id, kind, to_address, status, created_at, sent_at "
                          "FROM network.mail_outbox WHERE account_id = $1 ORDER BY id",
                          id);
+    out["notification_mail"] = {
+        {"preferences", rowsOf(c,
+                               "SELECT type, mode, updated_at FROM network.notification_prefs "
+                               "WHERE account_id = $1 ORDER BY type",
+                               id)},
+        {"settings", rowsOf(c,
+                            "SELECT all_off, last_digest_at FROM network.notification_mail "
+                            "WHERE account_id = $1",
+                            id)}};
     out["audit_log"] = rowsOf(c,
                               "SELECT action, target, tenant_id AS community_id, at "
                               "FROM network.audit_log WHERE account_id = $1 ORDER BY id",

@@ -14,9 +14,10 @@ class AccountPrivacy {
 public:
     // Every personal datum of the account on the whole network, as JSON: the account (no
     // password hash), memberships, sessions (no token hashes), mail sent or queued to it (no
-    // bodies: those held links), audit entries it caused, and per community its member row,
-    // posts, revisions, votes, comments, notifications, and the flags and suggested edits of
-    // those plugins' tables where they exist. Staging copies are left out (they are copies).
+    // bodies: those held links), its notification mail choices, audit entries it caused, and per
+    // community its member row, posts, revisions, votes, comments, notifications, and the flags and
+    // suggested edits of those plugins' tables where they exist. Staging copies are left out (they
+    // are copies).
     static nlohmann::json exportData(db::PgConnection& c, int64_t account_id);
 
     // Removes the account, in the caller's transaction, so login fails from then on:

@@ -48,12 +48,21 @@ TEST_F(PrivacyTest, ExportHoldsTheAccountsDataAndNobodyElses) {
     notify(one_, u.id, "a notification for me");
     notify(one_, other.id, "a notification for them");
 
+    {
+        auto lease = s.db();
+        lease->q(
+            "INSERT INTO network.notification_prefs (account_id, type, mode) "
+            "VALUES ($1, 'answer', 'digest')",
+            u.id);
+    }
     auto r = api1.get("/api/v1/me/export");
     ASSERT_EQ(r.status, 200) << r;
     EXPECT_THAT(r.header("Content-Disposition"), HasSubstr("attachment"));
     auto data = r.json();
     EXPECT_EQ(data["account"]["email"], u.email);
     EXPECT_EQ(data["memberships"].size(), 2u);
+    ASSERT_EQ(data["notification_mail"]["preferences"].size(), 1u);
+    EXPECT_EQ(data["notification_mail"]["preferences"][0]["mode"], "digest");
     EXPECT_GE(data["sessions"].size(), 2u);
     ASSERT_EQ(data["communities"].size(), 2u);
     std::string text = r.body;
