@@ -6,6 +6,13 @@
 
 namespace agora::mail {
 
+std::string encodedHeaderText(const std::string& text) {
+    auto out = Poco::Net::MailMessage::encodeWord(text, "UTF-8");
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\r' || out.back() == '\n'))
+        out.pop_back();
+    return out;
+}
+
 std::string mailbox(const std::string& name, const std::string& address) {
     if (name.empty())
         return "<" + address + ">";
@@ -23,7 +30,7 @@ std::string mailbox(const std::string& name, const std::string& address) {
         }
         shown += "\"";
     } else {
-        shown = Poco::Net::MailMessage::encodeWord(name, "UTF-8");
+        shown = encodedHeaderText(name);
     }
     return shown + " <" + address + ">";
 }

@@ -19,6 +19,10 @@ struct MimeMail {
 
 // `"Name" <address>` for a header: quoted when ASCII, an RFC 2047 encoded word otherwise.
 std::string mailbox(const std::string& name, const std::string& address);
+// RFC 2047 encoded words for a header value (plain ASCII is returned as it is). Poco's encoder
+// folds long text over several lines and, when the text exactly fills the last one, ends with
+// an empty folded line, which is not a valid header: that ending is trimmed here.
+std::string encodedHeaderText(const std::string& text);
 // A fresh Message-ID for mail about `domain`: "<random.hex@domain>".
 std::string newMessageId(const std::string& domain);
 

@@ -41,7 +41,7 @@ void build(const MimeMail& mail, MailMessage& m) {
     // The To header is written by hand: Poco would put an encoded name inside quotes, where
     // RFC 2047 words are not decoded.
     m.set("To", mailbox(mail.to_name, mail.to_address));
-    m.setSubject(MailMessage::encodeWord(mail.subject, "UTF-8"));
+    m.setSubject(encodedHeaderText(mail.subject));
     m.setDate(Poco::Timestamp());
     m.set("Message-ID", mail.message_id);
     m.set("Auto-Submitted", "auto-generated");

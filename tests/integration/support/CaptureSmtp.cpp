@@ -66,7 +66,9 @@ std::map<std::string, std::string> parseHeaders(const std::string& raw) {
         if (line.empty())
             break;
         if ((line[0] == ' ' || line[0] == '\t') && !name.empty()) {
-            headers[name] += " " + line.substr(line.find_first_not_of(" \t"));
+            auto start = line.find_first_not_of(" \t");
+            if (start != std::string::npos)
+                headers[name] += " " + line.substr(start);
             continue;
         }
         auto colon = line.find(':');

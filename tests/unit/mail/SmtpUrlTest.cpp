@@ -51,6 +51,19 @@ TEST(Mailbox, QuotesAsciiNamesAndEncodesOthers) {
     EXPECT_EQ(mailbox("Zoë", "a@b.test"), "=?UTF-8?q?Zo=C3=AB?= <a@b.test>");
 }
 
+TEST(Mailbox, EncodedTextNeverEndsInAnEmptyFoldedLine) {
+    // Lengths around Poco's fold point: whichever one fills the last line exactly would end in
+    // "\r\n " without the trim.
+    std::string text = "Test community: ü commented on your question “A question”";
+    for (int extra = 0; extra < 80; ++extra) {
+        auto encoded = encodedHeaderText(text + std::string(extra, 'x'));
+        ASSERT_FALSE(encoded.empty());
+        EXPECT_NE(encoded.back(), ' ') << extra;
+        EXPECT_NE(encoded.back(), '\n') << extra;
+        EXPECT_EQ(encoded.substr(encoded.size() - 2), "?=") << extra;
+    }
+}
+
 TEST(Mailbox, MessageIdsAreUniqueAndNameTheDomain) {
     auto a = newMessageId("cooking.example");
     auto b = newMessageId("cooking.example");
